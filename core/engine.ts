@@ -1,0 +1,896 @@
+/**
+ * The dispatch engine: state + event → state + effects, for every rule R1–R18 of DESIGN.md.
+ *
+ * The engine owns its state and changes it in place (copying 20,000 seats per event would cost
+ * more than the dispatch itself), but it is deterministic: time comes in with each event, ids
+ * come from a counter or an injected generator, and the same events give the same effects.
+ * An event that is refused throws before anything is touched, so an error changes nothing.
+ */
+import { CallQueue } from './call-queue.js';
+import type { Effect } from './effects.js';
+import { EngineError } from './engine-error.js';
+import type { AgentEvent, CallerEvent, EngineEvent } from './events.js';
+import { defaultConfig, type Call, type CallRecord, type Customer, type EngineConfig, type Seat, type Split } from './model.js';
+import type { EndReason, MediaInfo, TransferTarget } from './protocol.js';
+import { MAX_SPLITS } from './protocol.js';
+import { SeatIndex } from './seat-index.js';
+import { getStrategy, type DispatchStrategy, type SeatFacts } from './strategies.js';
+import { channelOf, customerCallView, seatView, type ViewSource } from './views.js';
+
+export type ApplyResult = { ok: true; effects: Effect[] } | { ok: false; error: EngineError; effects: [] };
+
+/** Consult legs go before customers waiting for the same seat: a colleague is on hold. */
+const CONSULT_PRIORITY = 10;
+
+type TimerAction =
+  | { kind: 'ring'; callId: string }
+  | { kind: 'reject'; callId: string; seatId: string }
+  | { kind: 'wrapup'; seatId: string; split: number }
+  | { kind: 'agent-grace'; seatId: string }
+  | { kind: 'caller-grace'; customerId: string };
+
+export interface EngineOptions {
+  config?: Partial<EngineConfig>;
+  /** A strategy object overrides `config.strategy`. */
+  strategy?: DispatchStrategy;
+  /** Makes call ids; the default `c-<n>` is deterministic. */
+  newCallId?: (seq: number) => string;
+}
+
+export class Engine implements ViewSource {
+  readonly config: EngineConfig;
+  readonly strategy: DispatchStrategy;
+  private readonly seats = new Map<string, Seat>();
+  private readonly calls = new Map<string, Call>();
+  private readonly customers = new Map<string, Customer>();
+  private readonly queue = new CallQueue();
+  private readonly index = new SeatIndex();
+  private readonly timers = new Map<string, TimerAction>();
+  private readonly newCallId: (seq: number) => string;
+  private seq = 0;
+  private offerSeq = 0;
+  private signInSeq = 0;
+  private queuedConsults = 0;
+  private lastWaiting = 0;
+  private stopping = false;
+
+  // Per-event scratch: what the event touched, flushed into effects at its end.
+  private out: Effect[] = [];
+  private dirtySeats = new Set<Seat>();
+  private dirtyCalls = new Set<Call>();
+
+  constructor(options: EngineOptions = {}) {
+    this.config = { ...defaultConfig, ...options.config };
+    this.strategy = options.strategy ?? getStrategy(this.config.strategy);
+    this.newCallId = options.newCallId ?? ((n) => `c-${n}`);
+  }
+
+  // ---- reading ----------------------------------------------------------------------------
+
+  seat(seatId: string): Seat | undefined {
+    return this.seats.get(seatId);
+  }
+  call(callId: string): Call | undefined {
+    return this.calls.get(callId);
+  }
+  customer(customerId: string): Customer | undefined {
+    return this.customers.get(customerId);
+  }
+  position(call: Call): number | null {
+    return this.queue.position(call);
+  }
+  allSeats(): IterableIterator<Seat> {
+    return this.seats.values();
+  }
+  liveCalls(): IterableIterator<Call> {
+    return this.calls.values();
+  }
+  queuedCalls(): Iterable<Call> {
+    return this.queue;
+  }
+  /** Customer calls waiting in the queue (consult legs between agents are not counted). */
+  get waiting(): number {
+    return this.queue.size - this.queuedConsults;
+  }
+  /** Whether R3 and the strategy let this seat get an offer now. */
+  isEligible(seatId: string): boolean {
+    return this.index.has(seatId);
+  }
+  seatView(seatId: string) {
+    const seat = this.seats.get(seatId);
+    return seat ? seatView(seat, this) : undefined;
+  }
+  customerView(customerId: string) {
+    const c = this.customers.get(customerId);
+    const call = c?.callId ? this.calls.get(c.callId) : undefined;
+    return call ? customerCallView(call, call.seatId ? this.seats.get(call.seatId) : undefined, this) : undefined;
+  }
+  pendingTimers(): ReadonlyMap<string, unknown> {
+    return this.timers;
+  }
+
+  // ---- applying ---------------------------------------------------------------------------
+
+  apply(event: EngineEvent): ApplyResult {
+    this.out = [];
+    this.dirtySeats.clear();
+    this.dirtyCalls.clear();
+    try {
+      this.handle(event);
+    } catch (e) {
+      if (e instanceof EngineError) return { ok: false, error: e, effects: [] };
+      throw e;
+    }
+    this.dispatch(event.now);
+    return { ok: true, effects: this.flush() };
+  }
+
+  private handle(e: EngineEvent): void {
+    switch (e.type) {
+      case 'timer':
+        return this.onTimer(e.key, e.now);
+      case 'room-ready':
+        return this.onRoomReady(e.key, e.media);
+      case 'shutdown':
+        return this.onShutdown(e.now);
+      case 'agent-hello':
+        return this.onAgentHello(e.seatId, e.splits, e.now);
+      case 'agent-lost':
+        return this.onAgentLost(e.seatId, e.now);
+      case 'caller-hello':
+        return this.onCallerHello(e.customerId);
+      case 'caller-lost':
+        return this.onCallerLost(e.customerId, e.now);
+      case 'caller-call':
+        return this.onCallerCall(e.customerId, e.queue, e.name, e.priority, e.now);
+      default:
+        if (e.type.startsWith('agent-')) return this.onAgentCommand(e as AgentEvent);
+        return this.onCallerCommand(e as CallerEvent);
+    }
+  }
+
+  private onAgentCommand(e: AgentEvent): void {
+    const seat = this.signedIn(e.seatId);
+    switch (e.type) {
+      case 'agent-ready':
+        seat.ready = true;
+        seat.notReadyReason = null;
+        return this.touchSeat(seat);
+      case 'agent-not-ready':
+        return this.notReady(seat, e.reason, e.now);
+      case 'agent-answer':
+        return this.answer(seat, this.splitOf(seat, e.split), e.now);
+      case 'agent-reject':
+        return this.reject(seat, this.splitOf(seat, e.split), e.now);
+      case 'agent-hangup':
+        return this.agentHangup(seat, this.splitOf(seat, e.split), e.now);
+      case 'agent-focus':
+        return this.focus(seat, e.split === null ? null : this.splitOf(seat, e.split), e.now);
+      case 'agent-dial':
+        return this.dial(seat, this.splitOf(seat, e.split), e.to, e.now);
+      case 'agent-consult':
+        return this.consult(seat, this.splitOf(seat, e.split), e.to, e.now);
+      case 'agent-transfer':
+        return this.transfer(seat, this.splitOf(seat, e.split), e.to, e.now);
+      case 'agent-cancel-consult': {
+        const split = this.splitOf(seat, e.split);
+        if (split.state !== 'consulting') throw invalid(`split ${split.index} is not consulting`);
+        return this.endConsult(this.callOn(split), e.now, 'agent-hangup');
+      }
+      case 'agent-wrapup-done': {
+        const split = this.splitOf(seat, e.split);
+        if (split.state !== 'wrapup') throw invalid(`split ${split.index} is not in wrap-up`);
+        this.cancelTimer(`wrapup:${seat.seatId}:${split.index}`);
+        return this.setIdle(seat, split, e.now);
+      }
+      case 'agent-bye':
+        if (seat.splits.some((s) => s.state !== 'idle')) throw new EngineError('busy', 'every split must be idle to sign out');
+        return this.removeSeat(seat, e.now);
+      default:
+        throw new EngineError('bad-message', `unknown agent event ${(e as { type: string }).type}`);
+    }
+  }
+
+  private onCallerCommand(e: CallerEvent): void {
+    const customer = this.customers.get(e.customerId);
+    if (!customer?.online) throw new EngineError('not-signed-in', 'say hello first');
+    const call = customer.callId ? this.calls.get(customer.callId) : undefined;
+    if (!call) throw invalid('you have no call');
+    const seat = call.seatId ? this.seats.get(call.seatId) : undefined;
+    const split = seat && call.split !== null ? seat.splits[call.split] : undefined;
+    switch (e.type) {
+      case 'caller-accept':
+        if (call.kind !== 'outbound' || split?.state !== 'dialing') throw invalid('no outbound call is alerting you');
+        return this.connect(seat!, split, call, e.now);
+      case 'caller-decline':
+        if (call.kind !== 'outbound' || split?.state !== 'dialing') throw invalid('no outbound call is alerting you');
+        return this.endCall(call, 'declined', e.now);
+      case 'caller-hangup':
+        return this.endCall(call, 'caller-hangup', e.now);
+      case 'caller-attention': {
+        if (split?.state !== 'connected') throw invalid('your call is not connected');
+        if (seat!.focus === split.index) throw invalid('the agent is already talking to you');
+        if (e.on) call.attention ??= { since: e.now };
+        else call.attention = null;
+        this.touchCall(call);
+        return this.touchSeat(seat!);
+      }
+      default:
+        throw new EngineError('bad-message', `unknown caller event ${(e as { type: string }).type}`);
+    }
+  }
+
+  // ---- agents -----------------------------------------------------------------------------
+
+  private onAgentHello(seatId: string, splits: number, now: number): void {
+    const known = this.seats.get(seatId);
+    if (known) {
+      // R15: back within the grace period (or a second tab taking over): the seat as it was.
+      if (!known.online) {
+        known.online = true;
+        this.cancelTimer(`agent-grace:${seatId}`);
+      }
+      return this.touchSeat(known);
+    }
+    if (!Number.isInteger(splits) || splits < 1 || splits > MAX_SPLITS)
+      throw new EngineError('bad-message', `splits must be an integer from 1 to ${MAX_SPLITS}`);
+    const seat: Seat = {
+      seatId,
+      splits: Array.from({ length: splits }, (_, index) => ({ index, state: 'idle' as const, callId: null, since: now })),
+      ready: false,
+      notReadyReason: null,
+      focus: null,
+      cap: splits,
+      version: 0,
+      online: true,
+      signInSeq: ++this.signInSeq,
+      lastOfferAt: -Infinity,
+      lastOfferSeq: 0,
+      idleSince: now,
+    };
+    this.seats.set(seatId, seat);
+    this.touchSeat(seat);
+  }
+
+  private onAgentLost(seatId: string, now: number): void {
+    const seat = this.seats.get(seatId);
+    if (!seat?.online) return;
+    seat.online = false;
+    // R15: a ringing offer is withdrawn at once; connected calls wait for the agent.
+    for (const split of seat.splits) if (split.state === 'ringing') this.withdraw(seat, split, now);
+    this.startTimer(`agent-grace:${seatId}`, now + this.config.reconnectGraceMs, { kind: 'agent-grace', seatId });
+    this.touchSeat(seat);
+  }
+
+  private notReady(seat: Seat, reason: string | null, now: number): void {
+    seat.ready = false;
+    seat.notReadyReason = reason;
+    // R17: no new offers, and a ringing one goes back; connected calls stay.
+    for (const split of seat.splits) if (split.state === 'ringing') this.withdraw(seat, split, now);
+    this.touchSeat(seat);
+  }
+
+  private answer(seat: Seat, split: Split, now: number): void {
+    if (split.state !== 'ringing') throw invalid(`split ${split.index} is not ringing`);
+    const call = this.callOn(split);
+    this.cancelTimer(`ring:${call.callId}`);
+    this.connect(seat, split, call, now);
+    if (call.consultFor) {
+      const original = this.calls.get(call.consultFor);
+      if (original) this.touchCallSeat(original);
+    }
+  }
+
+  /** R9 / R12: the call is connected on this split and has the agent's attention. */
+  private connect(seat: Seat, split: Split, call: Call, now: number): void {
+    this.cancelTimer(`ring:${call.callId}`);
+    split.state = 'connected';
+    split.since = now;
+    call.virtualSeat = channelOf(seat.seatId, split.index);
+    call.answeredAt ??= now;
+    call.seats.push(seat.seatId);
+    this.setFocus(seat, split.index, now);
+    this.touchCall(call);
+    this.touchSeat(seat);
+  }
+
+  private reject(seat: Seat, split: Split, now: number): void {
+    if (split.state !== 'ringing') throw invalid(`split ${split.index} is not ringing`);
+    const call = this.callOn(split);
+    if (call.kind === 'consult') return this.endConsultLeg(call, 'declined', now);
+    // R8: back to the queue, and away from this seat for a while.
+    const until = now + this.config.rejectDelayMs;
+    call.rejectedUntil[seat.seatId] = until;
+    this.startTimer(`reject:${call.callId}:${seat.seatId}`, until, { kind: 'reject', callId: call.callId, seatId: seat.seatId });
+    this.withdraw(seat, split, now);
+  }
+
+  private agentHangup(seat: Seat, split: Split, now: number): void {
+    switch (split.state) {
+      case 'connected':
+      case 'dialing': {
+        const call = this.callOn(split);
+        if (call.kind === 'consult') return this.endConsultLeg(call, 'agent-hangup', now);
+        return this.endCall(call, 'agent-hangup', now);
+      }
+      case 'consulting':
+        return this.endCall(this.callOn(split), 'agent-hangup', now);
+      default:
+        throw invalid(`split ${split.index} has no call to hang up (${split.state})`);
+    }
+  }
+
+  private focus(seat: Seat, split: Split | null, now: number): void {
+    if (split && split.state !== 'connected') throw invalid(`split ${split.index} is not connected`);
+    this.setFocus(seat, split ? split.index : null, now);
+    this.touchSeat(seat);
+  }
+
+  /** R10 and R18: one focused connected split; focusing clears its customer's request. */
+  private setFocus(seat: Seat, index: number | null, now: number): void {
+    const before = seat.focus;
+    seat.focus = index;
+    for (const i of [before, index]) {
+      if (i === null) continue;
+      const id = seat.splits[i]?.callId;
+      const call = id ? this.calls.get(id) : undefined;
+      if (call) this.touchCall(call);
+    }
+    if (index === null) return;
+    const call = this.calls.get(seat.splits[index]!.callId!);
+    if (call?.attention) {
+      call.returnWaits.push(now - call.attention.since);
+      call.attention = null;
+    }
+  }
+
+  private dial(seat: Seat, split: Split, to: string, now: number): void {
+    if (this.stopping) throw invalid('the control center is shutting down');
+    if (split.state !== 'idle') throw invalid(`split ${split.index} is not idle`);
+    const customer = this.customers.get(to);
+    if (!customer?.online) throw new EngineError('no-such-target', `customer ${to} is not reachable`);
+    if (customer.callId) throw new EngineError('busy', `customer ${to} is already in a call`);
+    const call = this.newCall('outbound', null, { id: to, name: null }, 0, now);
+    call.place = 'split';
+    call.seatId = seat.seatId;
+    call.split = split.index;
+    call.offeredAt = now;
+    customer.callId = call.callId;
+    split.state = 'dialing';
+    split.callId = call.callId;
+    split.since = now;
+    this.startTimer(`ring:${call.callId}`, now + this.config.ringTimeoutMs, { kind: 'ring', callId: call.callId });
+    this.touchCall(call);
+    this.touchSeat(seat);
+  }
+
+  private consult(seat: Seat, split: Split, to: string, now: number): void {
+    if (split.state !== 'connected') throw invalid(`split ${split.index} is not connected`);
+    const call = this.callOn(split);
+    if (call.kind === 'consult') throw invalid('a consult call cannot itself be consulted on');
+    if (to === seat.seatId) throw invalid('a seat cannot consult itself');
+    if (!this.seats.get(to)?.online) throw new EngineError('no-such-target', `seat ${to} is not signed in`);
+    const leg = this.newCall('consult', null, { ...call.customer }, CONSULT_PRIORITY, now);
+    leg.targetSeat = to;
+    leg.consultFor = call.callId;
+    leg.from = { seat: seat.seatId, virtualSeat: call.virtualSeat };
+    call.consult = { callId: leg.callId };
+    call.attention = null;
+    split.state = 'consulting';
+    split.since = now;
+    if (seat.focus === split.index) this.setFocus(seat, null, now);
+    this.enqueue(leg);
+    this.touchCall(call);
+    this.touchSeat(seat);
+  }
+
+  private transfer(seat: Seat, split: Split, to: TransferTarget, now: number): void {
+    if (split.state === 'consulting') return this.warmTransfer(seat, split, to, now);
+    if (split.state !== 'connected') throw invalid(`split ${split.index} is not connected`);
+    const call = this.callOn(split);
+    if (call.kind === 'consult') throw invalid('a consult call cannot be transferred');
+    if ('seat' in to) {
+      if (to.seat === seat.seatId) throw invalid('a call cannot be transferred to its own seat');
+      if (!this.seats.get(to.seat)?.online) throw new EngineError('no-such-target', `seat ${to.seat} is not signed in`);
+    } else if (!to.queue) throw new EngineError('no-such-target', 'the queue name is empty');
+    // R14: the split is freed and the call goes back to dispatch, keeping its first arrival.
+    this.release(seat, split, now, true);
+    if ('seat' in to) call.targetSeat = to.seat;
+    else {
+      call.queue = to.queue;
+      call.targetSeat = null;
+    }
+    this.requeue(call);
+  }
+
+  /** R13: the customer moves to the consulted seat's split, where the consult leg was. */
+  private warmTransfer(seat: Seat, split: Split, to: TransferTarget, now: number): void {
+    const call = this.callOn(split);
+    const leg = call.consult ? this.calls.get(call.consult.callId) : undefined;
+    if (!leg || !('seat' in to) || leg.targetSeat !== to.seat)
+      throw invalid('complete the consult to the consulted seat, or cancel it first');
+    if (leg.answeredAt === null || leg.place !== 'split') throw invalid('the consulted seat has not answered yet');
+    const other = this.seats.get(leg.seatId!)!;
+    const otherSplit = other.splits[leg.split!]!;
+    // The leg's split keeps going, now carrying the customer's call and room.
+    leg.place = 'ended';
+    this.finish(leg, 'transferred-away', now);
+    call.consult = null;
+    this.release(seat, split, now, true);
+    call.place = 'split';
+    call.seatId = other.seatId;
+    call.split = otherSplit.index;
+    call.virtualSeat = channelOf(other.seatId, otherSplit.index);
+    call.seats.push(other.seatId);
+    otherSplit.callId = call.callId;
+    otherSplit.since = now;
+    this.touchCall(call);
+    this.touchSeat(other);
+  }
+
+  /** R13: the consult is over; the customer comes back to the consulting split. */
+  private endConsult(call: Call, now: number, reason: EndReason): void {
+    const leg = call.consult ? this.calls.get(call.consult.callId) : undefined;
+    if (leg) this.endCall(leg, reason, now);
+    else this.resume(call, now);
+  }
+
+  /** The consult leg ended from the consulted side (hangup, reject, timeout, lost). */
+  private endConsultLeg(leg: Call, reason: EndReason, now: number): void {
+    this.endCall(leg, reason, now);
+  }
+
+  private resume(call: Call, now: number): void {
+    call.consult = null;
+    const seat = call.seatId ? this.seats.get(call.seatId) : undefined;
+    const split = seat && call.split !== null ? seat.splits[call.split] : undefined;
+    if (!seat || split?.state !== 'consulting') return;
+    split.state = 'connected';
+    split.since = now;
+    if (seat.focus === null && seat.online) this.setFocus(seat, split.index, now);
+    this.touchCall(call);
+    this.touchSeat(seat);
+  }
+
+  private removeSeat(seat: Seat, now: number): void {
+    this.seats.delete(seat.seatId);
+    this.index.set(seat.seatId, null);
+    this.cancelTimer(`agent-grace:${seat.seatId}`);
+    for (const split of seat.splits) this.cancelTimer(`wrapup:${seat.seatId}:${split.index}`);
+    this.dirtySeats.delete(seat);
+    // Calls aimed at this seat lose their aim: transfers go to anyone, consults end.
+    for (const call of [...this.queue]) {
+      if (call.targetSeat !== seat.seatId) continue;
+      if (call.kind === 'consult') this.endCall(call, 'no-answer', now);
+      else {
+        call.targetSeat = null;
+        this.touchCall(call);
+      }
+    }
+    this.out.push({ type: 'seat-closed', seatId: seat.seatId });
+  }
+
+  // ---- customers --------------------------------------------------------------------------
+
+  private onCallerHello(customerId: string): void {
+    const known = this.customers.get(customerId);
+    if (!known) {
+      this.customers.set(customerId, { id: customerId, online: true, callId: null });
+      return;
+    }
+    if (!known.online) {
+      known.online = true;
+      this.cancelTimer(`caller-grace:${customerId}`);
+    }
+    // R16: the customer is sent its live call at once.
+    const call = known.callId ? this.calls.get(known.callId) : undefined;
+    if (call) this.touchCall(call);
+  }
+
+  private onCallerLost(customerId: string, now: number): void {
+    const customer = this.customers.get(customerId);
+    if (!customer?.online) return;
+    customer.online = false;
+    if (customer.callId) this.startTimer(`caller-grace:${customerId}`, now + this.config.callerGraceMs, { kind: 'caller-grace', customerId });
+    else this.customers.delete(customerId);
+  }
+
+  private onCallerCall(customerId: string, queue: string, name: string | null, priority: number, now: number): void {
+    const customer = this.customers.get(customerId);
+    if (!customer?.online) throw new EngineError('not-signed-in', 'say hello first');
+    if (this.stopping) throw invalid('the control center is shutting down');
+    if (customer.callId) throw new EngineError('busy', 'you already have a call');
+    if (!queue) throw new EngineError('bad-message', 'queue must not be empty');
+    if (!Number.isInteger(priority) || priority < 0 || priority > 9) throw new EngineError('bad-message', 'priority must be an integer from 0 to 9');
+    const call = this.newCall('inbound', queue, { id: customerId, name }, priority, now);
+    customer.callId = call.callId;
+    this.enqueue(call);
+    this.touchCall(call);
+  }
+
+  // ---- system -----------------------------------------------------------------------------
+
+  private onTimer(key: string, now: number): void {
+    const action = this.timers.get(key);
+    if (!action) return; // cancelled meanwhile: nothing to do
+    this.timers.delete(key);
+    switch (action.kind) {
+      case 'ring': {
+        const call = this.calls.get(action.callId);
+        const seat = call?.seatId ? this.seats.get(call.seatId) : undefined;
+        const split = seat && call?.split != null ? seat.splits[call.split] : undefined;
+        if (!call || !seat || !split) return;
+        if (split.state === 'dialing') return this.endCall(call, 'no-answer', now); // R12
+        if (split.state !== 'ringing') return;
+        // R7: withdrawn, back to the queue, and the seat is made not-ready.
+        seat.ready = false;
+        seat.notReadyReason = 'no-answer';
+        if (call.kind === 'consult') this.endConsultLeg(call, 'no-answer', now);
+        else this.withdraw(seat, split, now);
+        return this.touchSeat(seat);
+      }
+      case 'reject': {
+        const call = this.calls.get(action.callId);
+        if (call) delete call.rejectedUntil[action.seatId];
+        return;
+      }
+      case 'wrapup': {
+        const seat = this.seats.get(action.seatId);
+        const split = seat?.splits[action.split];
+        if (seat && split?.state === 'wrapup') this.setIdle(seat, split, now);
+        return;
+      }
+      case 'agent-grace': {
+        const seat = this.seats.get(action.seatId);
+        if (!seat || seat.online) return;
+        // R15: the agent did not come back. Every call goes on without it; none is lost.
+        for (const split of seat.splits) {
+          const call = split.callId ? this.calls.get(split.callId) : undefined;
+          if (!call) continue;
+          if (call.kind === 'consult') this.endConsultLeg(call, 'agent-hangup', now);
+          else if (split.state === 'dialing') this.endCall(call, 'no-answer', now);
+          else {
+            if (call.consult) {
+              const leg = this.calls.get(call.consult.callId);
+              if (leg) this.finishLeg(leg, 'agent-hangup', now);
+              call.consult = null;
+            }
+            this.release(seat, split, now, false);
+            this.requeue(call);
+          }
+        }
+        return this.removeSeat(seat, now);
+      }
+      case 'caller-grace': {
+        const customer = this.customers.get(action.customerId);
+        if (!customer || customer.online) return;
+        const call = customer.callId ? this.calls.get(customer.callId) : undefined;
+        if (call) this.endCall(call, 'caller-lost', now);
+        this.customers.delete(customer.id);
+        return;
+      }
+    }
+  }
+
+  private onRoomReady(key: string, media: MediaInfo): void {
+    const call = this.calls.get(key);
+    if (!call) {
+      // The call ended before its room was made: the room must not outlive it.
+      this.out.push({ type: 'room-destroy', key });
+      return;
+    }
+    call.media = media;
+    this.touchCallSeat(call);
+    if (call.consultFor) {
+      const original = this.calls.get(call.consultFor);
+      if (original) this.touchCallSeat(original);
+    }
+  }
+
+  private onShutdown(now: number): void {
+    this.stopping = true;
+    for (const call of [...this.calls.values()]) if (call.place !== 'ended') this.endCall(call, 'server-shutdown', now);
+  }
+
+  // ---- calls ------------------------------------------------------------------------------
+
+  private newCall(kind: Call['kind'], queue: string | null, customer: Call['customer'], priority: number, now: number): Call {
+    const seq = ++this.seq;
+    const call: Call = {
+      callId: this.newCallId(seq),
+      kind,
+      queue,
+      customer,
+      priority,
+      arrivedAt: now,
+      seq,
+      place: 'queued',
+      seatId: null,
+      split: null,
+      targetSeat: null,
+      virtualSeat: null,
+      media: null,
+      rejectedUntil: {},
+      attention: null,
+      consult: null,
+      consultFor: null,
+      from: null,
+      queuedAt: now,
+      offeredAt: null,
+      answeredAt: null,
+      endedAt: null,
+      endReason: null,
+      requeues: 0,
+      returnWaits: [],
+      seats: [],
+    };
+    this.calls.set(call.callId, call);
+    this.out.push({ type: 'room-create', key: call.callId });
+    return call;
+  }
+
+  private enqueue(call: Call): void {
+    call.place = 'queued';
+    this.queue.insert(call);
+    if (call.kind === 'consult') this.queuedConsults++;
+  }
+
+  private dequeue(call: Call): void {
+    if (this.queue.remove(call) && call.kind === 'consult') this.queuedConsults--;
+  }
+
+  /** R4: the call waits again, keeping its first arrival so it goes back to the head. */
+  private requeue(call: Call): void {
+    call.requeues++;
+    call.seatId = null;
+    call.split = null;
+    call.virtualSeat = null;
+    call.attention = null;
+    this.enqueue(call);
+    this.touchCall(call);
+  }
+
+  /** Takes a ringing offer back from a split (R7, R8, R15, R17). */
+  private withdraw(seat: Seat, split: Split, now: number): void {
+    const call = this.callOn(split);
+    this.cancelTimer(`ring:${call.callId}`);
+    this.release(seat, split, now, false);
+    this.requeue(call);
+  }
+
+  /** Frees a split of its call: to wrap-up after a conversation, else straight to idle. */
+  private release(seat: Seat, split: Split, now: number, wrap: boolean): void {
+    if (seat.focus === split.index) this.setFocus(seat, null, now);
+    split.callId = null;
+    split.since = now;
+    if (wrap && this.config.wrapupMs > 0) {
+      split.state = 'wrapup';
+      this.startTimer(`wrapup:${seat.seatId}:${split.index}`, now + this.config.wrapupMs, { kind: 'wrapup', seatId: seat.seatId, split: split.index });
+    } else {
+      split.state = 'idle';
+      seat.idleSince = now;
+    }
+    this.touchSeat(seat);
+  }
+
+  private setIdle(seat: Seat, split: Split, now: number): void {
+    split.state = 'idle';
+    split.since = now;
+    seat.idleSince = now;
+    this.touchSeat(seat);
+  }
+
+  /** R11: the call ends with a reason, wherever it is; its consult leg ends with it. */
+  private endCall(call: Call, reason: EndReason, now: number): void {
+    if (call.place === 'ended') return;
+    if (call.consult) {
+      const leg = this.calls.get(call.consult.callId);
+      call.consult = null;
+      if (leg) this.finishLeg(leg, reason, now);
+    }
+    if (call.place === 'queued') this.dequeue(call);
+    const seat = call.seatId ? this.seats.get(call.seatId) : undefined;
+    const split = seat && call.split !== null ? seat.splits[call.split] : undefined;
+    if (seat && split && split.callId === call.callId) {
+      const talked = split.state === 'connected' || split.state === 'consulting';
+      this.release(seat, split, now, talked && reason !== 'server-shutdown');
+    }
+    call.place = 'ended';
+    this.finish(call, reason, now);
+    if (call.consultFor) {
+      const original = this.calls.get(call.consultFor);
+      if (original) this.resume(original, now);
+    }
+  }
+
+  /** Ends a consult leg whose consulting side is going away, without resuming anyone. */
+  private finishLeg(leg: Call, reason: EndReason, now: number): void {
+    leg.consultFor = null;
+    this.endCall(leg, reason, now);
+  }
+
+  /** The bookkeeping of an ended call: timers, room, record, customer. */
+  private finish(call: Call, reason: EndReason, now: number): void {
+    call.endReason = reason;
+    call.endedAt = now;
+    call.attention = null;
+    this.cancelTimer(`ring:${call.callId}`);
+    for (const seatId of Object.keys(call.rejectedUntil)) this.cancelTimer(`reject:${call.callId}:${seatId}`);
+    this.calls.delete(call.callId);
+    this.out.push({ type: 'room-destroy', key: call.callId });
+    this.out.push({ type: 'record', record: toRecord(call, now, reason) });
+    if (call.kind !== 'consult') {
+      const customer = this.customers.get(call.customer.id);
+      if (customer?.callId === call.callId) {
+        customer.callId = null;
+        if (!customer.online) {
+          this.cancelTimer(`caller-grace:${customer.id}`);
+          this.customers.delete(customer.id);
+        }
+      }
+      this.touchCall(call);
+    }
+  }
+
+  // ---- dispatch (R2–R6) -------------------------------------------------------------------
+
+  /**
+   * Offers waiting calls in queue order (R4), each to the best eligible seat that may take it
+   * (R5), on that seat's lowest idle split (R6). A seat with a ringing split is not eligible,
+   * so no seat ever rings twice (R2).
+   */
+  private dispatch(now: number): void {
+    for (const seat of this.dirtySeats) this.reindex(seat);
+    if (this.queue.size === 0 || this.index.size === 0) return;
+    for (let i = 0; i < this.queue.size && this.index.size > 0; ) {
+      const call = this.queue.at(i);
+      const seatId = call.targetSeat
+        ? this.index.has(call.targetSeat) && !(call.rejectedUntil[call.targetSeat]! > now)
+          ? call.targetSeat
+          : null
+        : this.index.best((id) => !(call.rejectedUntil[id]! > now));
+      if (seatId === null) i++;
+      else this.offer(call, this.seats.get(seatId)!, now);
+    }
+  }
+
+  private offer(call: Call, seat: Seat, now: number): void {
+    const split = seat.splits.find((s) => s.state === 'idle')!;
+    this.dequeue(call);
+    call.place = 'split';
+    call.seatId = seat.seatId;
+    call.split = split.index;
+    call.offeredAt ??= now;
+    split.state = 'ringing';
+    split.callId = call.callId;
+    split.since = now;
+    seat.lastOfferAt = now;
+    seat.lastOfferSeq = ++this.offerSeq;
+    seat.idleSince = now;
+    this.startTimer(`ring:${call.callId}`, now + this.config.ringTimeoutMs, { kind: 'ring', callId: call.callId });
+    this.touchCall(call);
+    this.touchSeat(seat);
+    this.reindex(seat);
+  }
+
+  private facts(seat: Seat): SeatFacts {
+    let busy = 0;
+    let openRequests = 0;
+    let oldest: number | null = null;
+    for (const s of seat.splits) {
+      if (s.state === 'idle') continue;
+      busy++;
+      const att = s.callId ? this.calls.get(s.callId)?.attention : null;
+      if (att) {
+        openRequests++;
+        if (oldest === null || att.since < oldest) oldest = att.since;
+      }
+    }
+    return { busy, openRequests, oldestRequestSince: oldest };
+  }
+
+  /** R3, plus the strategy's hold-back. */
+  private reindex(seat: Seat): void {
+    if (!this.seats.has(seat.seatId)) return this.index.set(seat.seatId, null);
+    const f = this.facts(seat);
+    const eligible =
+      !this.stopping &&
+      seat.online &&
+      seat.ready &&
+      f.busy < seat.cap &&
+      seat.splits.some((s) => s.state === 'idle') &&
+      !seat.splits.some((s) => s.state === 'ringing') &&
+      !this.strategy.holdBack?.(seat, f);
+    this.index.set(seat.seatId, eligible ? this.strategy.rank(seat, f) : null);
+  }
+
+  // ---- effects ----------------------------------------------------------------------------
+
+  private flush(): Effect[] {
+    for (const seat of this.dirtySeats) {
+      if (!this.seats.has(seat.seatId)) continue;
+      seat.version++;
+      this.out.push({ type: 'seat', seatId: seat.seatId, seat: seatView(seat, this) });
+    }
+    for (const call of this.dirtyCalls) {
+      if (call.kind === 'consult') continue;
+      const seat = call.seatId ? this.seats.get(call.seatId) : undefined;
+      this.out.push({ type: 'call', customerId: call.customer.id, call: customerCallView(call, seat, this) });
+    }
+    if (this.waiting !== this.lastWaiting) {
+      this.lastWaiting = this.waiting;
+      this.out.push({ type: 'queue', waiting: this.waiting });
+    }
+    const out = this.out;
+    this.out = [];
+    this.dirtySeats.clear();
+    this.dirtyCalls.clear();
+    return out;
+  }
+
+  private touchSeat(seat: Seat): void {
+    this.dirtySeats.add(seat);
+  }
+
+  private touchCall(call: Call): void {
+    this.dirtyCalls.add(call);
+  }
+
+  private touchCallSeat(call: Call): void {
+    this.touchCall(call);
+    const seat = call.seatId ? this.seats.get(call.seatId) : undefined;
+    if (seat) this.touchSeat(seat);
+  }
+
+  private startTimer(key: string, at: number, action: TimerAction): void {
+    this.timers.set(key, action);
+    this.out.push({ type: 'timer-start', key, at });
+  }
+
+  private cancelTimer(key: string): void {
+    if (this.timers.delete(key)) this.out.push({ type: 'timer-cancel', key });
+  }
+
+  // ---- lookups that refuse --------------------------------------------------------------
+
+  private signedIn(seatId: string): Seat {
+    const seat = this.seats.get(seatId);
+    if (!seat?.online) throw new EngineError('not-signed-in', `seat ${seatId} is not signed in`);
+    return seat;
+  }
+
+  private splitOf(seat: Seat, index: number): Split {
+    const split = Number.isInteger(index) ? seat.splits[index] : undefined;
+    if (!split) throw new EngineError('no-such-split', `seat ${seat.seatId} has no split ${index}`);
+    return split;
+  }
+
+  private callOn(split: Split): Call {
+    const call = split.callId ? this.calls.get(split.callId) : undefined;
+    if (!call) throw new EngineError('internal', `split ${split.index} lost its call`);
+    return call;
+  }
+}
+
+function invalid(message: string): EngineError {
+  return new EngineError('invalid-state', message);
+}
+
+function toRecord(call: Call, now: number, reason: EndReason): CallRecord {
+  return {
+    callId: call.callId,
+    kind: call.kind,
+    queue: call.queue,
+    customerId: call.customer.id,
+    customerName: call.customer.name,
+    seatId: call.seats.at(-1) ?? null,
+    virtualSeat: call.virtualSeat,
+    queuedAt: call.queuedAt,
+    offeredAt: call.offeredAt,
+    answeredAt: call.answeredAt,
+    endedAt: now,
+    endReason: reason,
+    requeues: call.requeues,
+    returnWaitsMs: [...call.returnWaits],
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * The wire contract of PROTOCOL.md, version 1, as types. This file is the public contract:
+ * change it only by adding optional fields.
+ */
+
+/** Error codes a server may answer with. An error changes nothing. */
+export type ErrorCode =
+  | 'bad-message'
+  | 'unauthorized'
+  | 'not-signed-in'
+  | 'no-such-split'
+  | 'no-such-target'
+  | 'invalid-state'
+  | 'busy'
+  | 'rate-limited'
+  | 'internal';
+
+export type Role = 'agent' | 'caller';
+
+export type SplitState = 'idle' | 'ringing' | 'dialing' | 'connected' | 'consulting' | 'wrapup';
+export type CallKind = 'inbound' | 'outbound' | 'consult';
+export type EndReason =
+  | 'caller-hangup'
+  | 'agent-hangup'
+  | 'caller-lost'
+  | 'declined'
+  | 'no-answer'
+  | 'transferred-away'
+  | 'server-shutdown';
+
+/** Where both sides meet: one private Janus VideoRoom room per call. */
+export interface MediaInfo {
+  server: string;
+  room: number;
+  pin: string;
+}
+
+export interface CustomerRef {
+  id: string;
+  name: string | null;
+}
+
+export interface ConsultView {
+  seat: string;
+  state: 'ringing' | 'connected';
+  media: MediaInfo | null;
+}
+
+/** A call as the agent sees it on one split. */
+export interface CallView {
+  callId: string;
+  kind: CallKind;
+  queue: string | null;
+  customer: CustomerRef;
+  virtualSeat: string | null;
+  /** When the call entered the split's current state (ms since epoch). */
+  since: number;
+  media: MediaInfo | null;
+  /** R18: the customer asked for the agent back. */
+  attention: { since: number } | null;
+  /** R13, on the consulting split. */
+  consult?: ConsultView | null;
+  /** R13, on the consulted seat. */
+  from?: { seat: string; virtualSeat: string | null } | null;
+}
+
+export interface SplitView {
+  index: number;
+  channel: string;
+  state: SplitState;
+  call: CallView | null;
+}
+
+export interface SeatView {
+  seatId: string;
+  version: number;
+  ready: boolean;
+  notReadyReason: string | null;
+  focus: number | null;
+  splits: SplitView[];
+}
+
+export type CustomerCallState = 'queued' | 'ringing' | 'connected' | 'held' | 'ended';
+
+/** A call as the customer sees it. */
+export interface CustomerCallView {
+  callId: string;
+  state: CustomerCallState;
+  /** 1-based place in the queue while queued, else null. */
+  position: number | null;
+  agent: { seat: string; virtualSeat: string | null } | null;
+  media: MediaInfo | null;
+  endReason: EndReason | null;
+  /** While connected: whether the agent is talking to this customer now (R10). */
+  focused: boolean;
+  /** R18: the open request for the agent, if any. */
+  attention: { since: number } | null;
+  /** Inbound or outbound, so the page knows whether to offer accept/decline. */
+  kind: 'inbound' | 'outbound';
+}
+
+export type TransferTarget = { seat: string } | { queue: string };
+
+export type AgentMessage =
+  | { type: 'hello'; id: string; token: string; splits: number }
+  | { type: 'ready'; id: string }
+  | { type: 'not-ready'; id: string; reason?: string }
+  | { type: 'answer'; id: string; split: number }
+  | { type: 'reject'; id: string; split: number }
+  | { type: 'hangup'; id: string; split: number }
+  | { type: 'focus'; id: string; split: number | null }
+  | { type: 'dial'; id: string; split: number; to: string }
+  | { type: 'consult'; id: string; split: number; to: string }
+  | { type: 'transfer'; id: string; split: number; to: TransferTarget }
+  | { type: 'cancel-consult'; id: string; split: number }
+  | { type: 'wrapup-done'; id: string; split: number }
+  | { type: 'bye'; id: string };
+
+export type CallerMessage =
+  | { type: 'hello'; id: string; token: string }
+  | { type: 'call'; id: string; queue: string; name?: string; priority?: number }
+  | { type: 'accept'; id: string }
+  | { type: 'decline'; id: string }
+  | { type: 'hangup'; id: string }
+  | { type: 'attention'; id: string; on: boolean };
+
+export type ServerMessage =
+  | { type: 'ok'; id: string }
+  | { type: 'error'; id: string | null; code: ErrorCode; message: string }
+  | { type: 'seat'; seat: SeatView }
+  | { type: 'queue'; waiting: number }
+  | { type: 'call'; call: CustomerCallView };
+
+/** Close codes the server uses. */
+export const CloseCode = {
+  unauthorized: 4001,
+  replaced: 4002,
+  tooBig: 1009,
+} as const;
+
+/** Largest frame a server accepts, in bytes. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+export const MAX_ID_LENGTH = 64;
+export const MAX_SPLITS = 8;
