@@ -1,0 +1,34 @@
+/** The customer's side: the customer's one call and the commands of PROTOCOL.md's customer messages. */
+import { CommandStore, type CommandState } from './command-store.js';
+import type { ConnectionStatus, ControlClient } from './control-client.js';
+import type { CallerMessage, CustomerCallView } from './protocol.js';
+
+export interface CallerState extends CommandState {
+  connection: ConnectionStatus;
+  /** The customer's current or last call. */
+  call: CustomerCallView | null;
+}
+
+export class CallerStore extends CommandStore<CallerState, CallerMessage> {
+  private readonly stop: () => void;
+
+  constructor(client: ControlClient<CallerMessage>) {
+    super(client, { connection: client.status, call: null, pending: {}, lastError: null });
+    this.stop = client.subscribe((e) => {
+      if (e.type === 'status') this.update({ connection: e.status });
+      else if (e.message.type === 'call') this.update({ call: e.message.call });
+    });
+  }
+
+  call = (queue: string, name?: string, priority?: number) =>
+    this.send({ type: 'call', queue, ...(name ? { name } : {}), ...(priority !== undefined ? { priority } : {}) });
+  accept = () => this.send({ type: 'accept' });
+  decline = () => this.send({ type: 'decline' });
+  hangup = () => this.send({ type: 'hangup' });
+  attention = (on: boolean) => this.send({ type: 'attention', on });
+
+  dispose(): void {
+    this.stop();
+    this.client.close();
+  }
+}

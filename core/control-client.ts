@@ -1,0 +1,39 @@
+/**
+ * The seam between stores and the control center. The WebSocket client (components/) and the
+ * in-browser simulator (simulator.ts) both implement it, so elements cannot tell them apart.
+ */
+import type { AgentMessage, CallerMessage, ErrorCode, ServerMessage } from './protocol.js';
+
+export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'offline';
+
+export interface ConnectionStatus {
+  state: ConnectionState;
+  /** While reconnecting: when the next attempt starts (ms since epoch). */
+  retryAt: number | null;
+  /** Why the connection is offline or failing, if known. */
+  error: { code: ErrorCode | 'unreachable' | 'config'; message: string } | null;
+}
+
+export type ClientEvent = { type: 'status'; status: ConnectionStatus } | { type: 'message'; message: ServerMessage };
+
+/** A message as a client sends it: the client picks the `id`, and `hello` is its own business. */
+export type Outgoing<M> = M extends { type: 'hello' } ? never : M extends unknown ? Omit<M, 'id'> : never;
+
+export interface ControlClient<M extends AgentMessage | CallerMessage> {
+  /** Resolves on `ok`, rejects with a ProtocolError on `error`. */
+  request(message: Outgoing<M>): Promise<void>;
+  subscribe(listener: (event: ClientEvent) => void): () => void;
+  readonly status: ConnectionStatus;
+  /** Closes for good (a signed-in agent should send `bye` first). */
+  close(): void;
+}
+
+export class ProtocolError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The seam between elements and media. The Janus adapter (components/) and a fake adapter
+ * (canvas and oscillator streams) implement it. `S` is the host's stream type (MediaStream in
+ * a browser); the core never touches it.
+ */
+import type { MediaInfo } from './protocol.js';
+
+export type MediaStatus = 'connecting' | 'live' | 'failed' | 'closed';
+
+export interface MediaLegState<S> {
+  status: MediaStatus;
+  /** What this side sends (camera and microphone). */
+  local: S | null;
+  /** What the other side sends, once it is flowing. */
+  remote: S | null;
+  /** Why the leg failed (ICE, Janus error, no camera…), for the pane to show. */
+  error: string | null;
+}
+
+/** One side's presence in one call's room: publishes local media, plays the other side's. */
+export interface MediaLeg<S> {
+  getState(): MediaLegState<S>;
+  subscribe(listener: (state: MediaLegState<S>) => void): () => void;
+  /** R10: only the focused call gets the microphone and is heard; video always flows. */
+  setFocused(focused: boolean): void;
+  /** Tries again after a failure, keeping the call. */
+  retry(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface JoinOptions {
+  /** The name shown to the other side. */
+  display: string;
+  /** Publish the camera and microphone (a muted preview of a ringing call does not). */
+  publish: boolean;
+  /** Whether the microphone starts open and the remote audio audible. */
+  focused: boolean;
+}
+
+export interface MediaAdapter<S = unknown> {
+  join(media: MediaInfo, options: JoinOptions): MediaLeg<S>;
+  /** Ends every leg and the session behind them. */
+  dispose(): Promise<void>;
+}

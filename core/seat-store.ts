@@ -1,0 +1,63 @@
+/** The agent's side: one seat's state and the commands of PROTOCOL.md's agent messages. */
+import { CommandStore, type CommandState } from './command-store.js';
+import type { ConnectionStatus, ControlClient, Outgoing } from './control-client.js';
+import type { AgentMessage, SeatView, TransferTarget } from './protocol.js';
+
+export interface SeatState extends CommandState {
+  connection: ConnectionStatus;
+  /** The latest seat snapshot; older versions are dropped. */
+  seat: SeatView | null;
+  /** Calls waiting in the queue. */
+  waiting: number;
+  /** R18: splits whose customer asked for the agent, longest-waiting first. */
+  attention: number[];
+}
+
+export function attentionOrder(seat: SeatView | null): number[] {
+  if (!seat) return [];
+  return seat.splits
+    .filter((s) => s.state === 'connected' && s.call?.attention)
+    .sort((a, b) => a.call!.attention!.since - b.call!.attention!.since || a.index - b.index)
+    .map((s) => s.index);
+}
+
+export class SeatStore extends CommandStore<SeatState, AgentMessage> {
+  private readonly stop: () => void;
+
+  constructor(client: ControlClient<AgentMessage>) {
+    super(client, { connection: client.status, seat: null, waiting: 0, attention: [], pending: {}, lastError: null });
+    this.stop = client.subscribe((e) => {
+      if (e.type === 'status') return this.update({ connection: e.status });
+      const m = e.message;
+      if (m.type === 'seat') {
+        const current = this.getState().seat;
+        if (current && current.seatId === m.seat.seatId && m.seat.version <= current.version) return;
+        this.update({ seat: m.seat, attention: attentionOrder(m.seat) });
+      } else if (m.type === 'queue') this.update({ waiting: m.waiting });
+    });
+  }
+
+  ready = () => this.send({ type: 'ready' });
+  notReady = (reason?: string) => this.send(reason ? { type: 'not-ready', reason } : { type: 'not-ready' });
+  answer = (split: number) => this.send({ type: 'answer', split });
+  reject = (split: number) => this.send({ type: 'reject', split });
+  hangup = (split: number) => this.send({ type: 'hangup', split });
+  focus = (split: number | null) => this.send({ type: 'focus', split });
+  dial = (split: number, to: string) => this.send({ type: 'dial', split, to });
+  consult = (split: number, to: string) => this.send({ type: 'consult', split, to });
+  transfer = (split: number, to: TransferTarget) => this.send({ type: 'transfer', split, to });
+  cancelConsult = (split: number) => this.send({ type: 'cancel-consult', split });
+  wrapupDone = (split: number) => this.send({ type: 'wrapup-done', split });
+  bye = () => this.send({ type: 'bye' });
+
+  /** Commands on a split are keyed by split, so answering split 0 twice is refused locally. */
+  protected override send(message: Outgoing<AgentMessage>): Promise<void> {
+    return super.send(message, 'split' in message ? `${message.type}:${message.split}` : message.type);
+  }
+
+  /** Stops listening to the client and closes it. */
+  dispose(): void {
+    this.stop();
+    this.client.close();
+  }
+}
