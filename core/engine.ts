@@ -82,6 +82,9 @@ export class Engine implements ViewSource {
   allSeats(): IterableIterator<Seat> {
     return this.seats.values();
   }
+  allCustomers(): IterableIterator<Customer> {
+    return this.customers.values();
+  }
   liveCalls(): IterableIterator<Call> {
     return this.calls.values();
   }
