@@ -15,6 +15,17 @@ export interface MediaLegState<S> {
   remote: S | null;
   /** Why the leg failed (ICE, Janus error, no camera…), for the pane to show. */
   error: string | null;
+  /**
+   * R10 as applied to the media: true while the microphone is sent and the remote audio should be
+   * heard. An element mirrors it on its remote <video>/<audio> (`muted = !focused`). Optional:
+   * adapters that do not track it leave it undefined.
+   */
+  focused?: boolean;
+  /**
+   * A problem that does not stop the leg (a `slowlink` from the media server, ICE briefly
+   * disconnected), for the pane to show softly; null or undefined when all is well.
+   */
+  warning?: string | null;
 }
 
 /** One side's presence in one call's room: publishes local media, plays the other side's. */
