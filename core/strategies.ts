@@ -56,8 +56,22 @@ export const holdOnRequest: DispatchStrategy = {
   holdBack: (_seat, f) => f.openRequests > 0,
 };
 
+/**
+ * A threshold policy: least-busy, but a seat gets an offer only while its agent has nothing to do
+ * right now: no split in focus (the agent is talking, R10) and no open request (R18). Calls wait
+ * in the queue for the first agent who is free instead of ringing beside a conversation, and
+ * customers coming back from their upload go before new ones. The split count caps how many
+ * customers an agent holds. Assumes agents take focus off a customer who goes off alone; an agent
+ * who leaves focus on a silent split gets no offers. See the capacity planner (README).
+ */
+export const threshold: DispatchStrategy = {
+  name: 'threshold',
+  rank: leastBusy.rank,
+  holdBack: (seat, f) => seat.focus !== null || f.openRequests > 0,
+};
+
 const builtIn = new Map<string, DispatchStrategy>(
-  [leastBusy, longestIdle, roundRobin, fillFirst, holdOnRequest].map((s) => [s.name, s]),
+  [leastBusy, longestIdle, roundRobin, fillFirst, holdOnRequest, threshold].map((s) => [s.name, s]),
 );
 
 export function strategyNames(): string[] {
