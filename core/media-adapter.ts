@@ -34,6 +34,13 @@ export interface MediaLeg<S> {
   subscribe(listener: (state: MediaLegState<S>) => void): () => void;
   /** R10: only the focused call gets the microphone and is heard; video always flows. */
   setFocused(focused: boolean): void;
+  /**
+   * Starts publishing on a leg joined with `publish: false` (a muted preview of a ringing call
+   * that the agent has just answered), keeping the subscription so the video does not blink.
+   * Optional: without it the element joins a second, publishing leg and closes the preview
+   * leg once the new one is live.
+   */
+  publish?(): Promise<void>;
   /** Tries again after a failure, keeping the call. */
   retry(): Promise<void>;
   close(): Promise<void>;
