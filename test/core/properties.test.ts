@@ -1,0 +1,182 @@
+/**
+ * Random sequences of everything clients can do, plus time passing, connections dropping and
+ * rooms arriving late, over several seats with 1–8 splits. After every event the invariants of
+ * DESIGN.md must hold, and a refused event must change nothing.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { Engine } from '../../core/engine.js';
+import type { EngineEvent } from '../../core/events.js';
+import { checkInvariants } from '../../core/invariants.js';
+
+const SEATS = ['A', 'B', 'C', 'D'];
+const CUSTOMERS = ['c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9'];
+
+const step = fc.record({
+  kind: fc.nat(29),
+  seat: fc.nat(SEATS.length - 1),
+  customer: fc.nat(CUSTOMERS.length - 1),
+  split: fc.nat(8),
+  splits: fc.integer({ min: 1, max: 8 }),
+  flag: fc.boolean(),
+  ms: fc.nat(6000),
+});
+type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
+
+function toEvent(s: Step, now: number, pendingRooms: string[]): EngineEvent | 'tick' {
+  const seatId = SEATS[s.seat]!;
+  const customerId = CUSTOMERS[s.customer]!;
+  const split = s.split === 8 ? null : s.split;
+  const sp = s.split;
+  switch (s.kind) {
+    case 0:
+    case 1:
+      return { type: 'agent-hello', seatId, splits: s.splits, now };
+    case 2:
+    case 3:
+      return { type: 'agent-ready', seatId, now };
+    case 4:
+      return { type: 'agent-not-ready', seatId, reason: s.flag ? 'break' : null, now };
+    case 5:
+    case 6:
+    case 7:
+      return { type: 'agent-answer', seatId, split: sp, now };
+    case 8:
+      return { type: 'agent-reject', seatId, split: sp, now };
+    case 9:
+      return { type: 'agent-hangup', seatId, split: sp, now };
+    case 10:
+      return { type: 'agent-focus', seatId, split, now };
+    case 11:
+      return { type: 'agent-dial', seatId, split: sp, to: customerId, now };
+    case 12:
+      return { type: 'agent-consult', seatId, split: sp, to: SEATS[(s.seat + 1 + s.customer) % SEATS.length]!, now };
+    case 13:
+      return { type: 'agent-transfer', seatId, split: sp, to: s.flag ? { seat: SEATS[s.customer % SEATS.length]! } : { queue: 'other' }, now };
+    case 14:
+      return { type: 'agent-cancel-consult', seatId, split: sp, now };
+    case 15:
+      return { type: 'agent-wrapup-done', seatId, split: sp, now };
+    case 16:
+      return s.flag ? { type: 'agent-lost', seatId, now } : { type: 'agent-bye', seatId, now };
+    case 17:
+    case 18:
+      return { type: 'caller-hello', customerId, now };
+    case 19:
+    case 20:
+      return { type: 'caller-call', customerId, queue: 'claims', name: null, priority: s.split % 3, now };
+    case 21:
+      return { type: s.flag ? 'caller-accept' : 'caller-decline', customerId, now };
+    case 22:
+      return { type: 'caller-hangup', customerId, now };
+    case 23:
+      return { type: 'caller-attention', customerId, on: s.flag, now };
+    case 24:
+      return { type: 'caller-lost', customerId, now };
+    case 25: {
+      const key = pendingRooms.splice(s.split % Math.max(1, pendingRooms.length), 1)[0];
+      return key ? { type: 'room-ready', key, media: { server: 'ws://j', room: s.ms, pin: 'p' }, now } : 'tick';
+    }
+    default:
+      return 'tick';
+  }
+}
+
+/** Runs one sequence; returns the first broken invariant, or null. */
+function run(steps: Step[], wrapupMs: number): string | null {
+  const engine = new Engine({ config: { ringTimeoutMs: 5000, rejectDelayMs: 3000, wrapupMs, reconnectGraceMs: 4000, callerGraceMs: 4000 } });
+  let now = 1_000_000;
+  const timers = new Map<string, number>();
+  const pendingRooms: string[] = [];
+  const created = new Set<string>();
+  const recorded = new Map<string, string>();
+  const snapshot = () => JSON.stringify([[...engine.allSeats()], [...engine.liveCalls()], [...engine.allCustomers()], [...engine.queuedCalls()].map((c) => c.callId)]);
+
+  const apply = (event: EngineEvent): string | null => {
+    const before = snapshot();
+    const r = engine.apply(event);
+    if (!r.ok) return snapshot() === before ? null : `${event.type} was refused (${r.error.code}) but changed the state`;
+    for (const e of r.effects) {
+      if (e.type === 'timer-start') timers.set(e.key, e.at);
+      else if (e.type === 'timer-cancel') timers.delete(e.key);
+      else if (e.type === 'room-create') {
+        created.add(e.key);
+        pendingRooms.push(e.key);
+      } else if (e.type === 'record') {
+        if (recorded.has(e.record.callId)) return `call ${e.record.callId} was recorded twice`;
+        if (!e.record.endReason) return `call ${e.record.callId} ended without a reason`;
+        recorded.set(e.record.callId, e.record.endReason);
+      }
+    }
+    const broken = checkInvariants(engine, event.now);
+    if (broken.length) return `after ${event.type}: ${broken.join('; ')}`;
+    for (const id of created) {
+      const live = engine.call(id) !== undefined;
+      if (live === recorded.has(id)) return `call ${id} is ${live ? 'both live and ended' : 'lost: neither live nor ended'}`;
+    }
+    return null;
+  };
+
+  for (const s of steps) {
+    const ev = toEvent(s, now, pendingRooms);
+    if (ev === 'tick') {
+      const end = now + s.ms;
+      for (;;) {
+        let next: [string, number] | undefined;
+        for (const t of timers) if (t[1] <= end && (!next || t[1] < next[1])) next = t;
+        if (!next) break;
+        now = Math.max(now, next[1]);
+        timers.delete(next[0]);
+        const err = apply({ type: 'timer', key: next[0], now });
+        if (err) return err;
+      }
+      now = end;
+      continue;
+    }
+    const err = apply(ev);
+    if (err) return err;
+    now += 1 + (s.ms % 50);
+  }
+  return null;
+}
+
+const RUNS = 60;
+const STEPS = 200;
+
+test(`invariants hold after every one of ≥ ${RUNS * STEPS} random events (R2, R4, R10, no call lost)`, () => {
+  let events = 0;
+  fc.assert(
+    fc.property(fc.array(step, { minLength: STEPS, maxLength: STEPS }), fc.constantFrom(0, 2000), (steps, wrapupMs) => {
+      events += steps.length;
+      const err = run(steps, wrapupMs);
+      if (err) throw new Error(err);
+    }),
+    { numRuns: RUNS, seed: Number(process.env.PROPERTY_SEED ?? 20261125) },
+  );
+  assert.ok(events >= 10_000, `only ${events} events ran`);
+});
+
+test('the property test finds a planted R2 bug (seats eligible while a split rings)', () => {
+  // Plant the bug: the eligibility check forgets that a ringing split makes a seat ineligible.
+  const proto = Engine.prototype as unknown as { reindex(seat: unknown): void };
+  const original = proto.reindex;
+  proto.reindex = function (this: { seats: Map<string, unknown>; index: { set(id: string, key: number[] | null): void } }, seat: any) {
+    const idle = seat.splits.some((s: { state: string }) => s.state === 'idle');
+    const eligible = this.seats.has(seat.seatId) && seat.online && seat.ready && idle;
+    this.index.set(seat.seatId, eligible ? [0, seat.signInSeq] : null);
+  };
+  try {
+    const details = fc.check(
+      fc.property(fc.array(step, { minLength: STEPS, maxLength: STEPS }), (steps) => {
+        const err = run(steps, 0);
+        if (err) throw new Error(err);
+      }),
+      { numRuns: RUNS, seed: 7 },
+    );
+    assert.equal(details.failed, true, 'the planted bug went unnoticed');
+    assert.match(String(details.errorInstance), /R2: seat \w+ has \d ringing splits/);
+  } finally {
+    proto.reindex = original;
+  }
+});
