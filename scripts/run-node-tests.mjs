@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// Runs the Node test suites with `node --import tsx --test`.
+// Node 20's `--test` does not expand globs (that came in Node 21), so this finds
+// the files itself: every *.test.ts under test/ except test/components/ (those
+// run in the browser, `npm run test:browser`), or under the folders or files
+// given as arguments; it fails if it finds none at all.
+//   node scripts/run-node-tests.mjs                  # test/core, test/server, ...
+//   node scripts/run-node-tests.mjs test/server      # one folder
+//   node scripts/run-node-tests.mjs test/server/janus-dev.test.ts
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const DEFAULT_DIRS = ['test'];
+const BROWSER_DIR = join(root, 'test', 'components');
+const args = process.argv.slice(2);
+const passThrough = args.filter((a) => a.startsWith('--'));
+const targets = args.filter((a) => !a.startsWith('--'));
+
+/** @param {string} dir @returns {string[]} */
+function findTests(dir) {
+  if (!existsSync(dir)) return [];
+  if (statSync(dir).isFile()) return [dir];
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const p = join(dir, entry.name);
+    if (p === BROWSER_DIR) continue;
+    if (entry.isDirectory()) out.push(...findTests(p));
+    else if (entry.isFile() && entry.name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const files = (targets.length ? targets : DEFAULT_DIRS)
+  .flatMap((t) => findTests(join(root, t)))
+  .map((f) => relative(root, f))
+  .sort();
+
+if (files.length === 0) {
+  console.error(`run-node-tests: no *.test.ts files found under ${(targets.length ? targets : DEFAULT_DIRS).join(', ')}`);
+  process.exit(1);
+}
+
+const nodeArgs = ['--import', 'tsx', '--test', '--test-reporter=spec', ...passThrough, ...files];
+const child = spawn(process.execPath, nodeArgs, { cwd: root, stdio: 'inherit' });
+for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+  process.on(sig, () => child.kill(sig));
+}
+child.on('exit', (code, signal) => {
+  if (signal) {
+    console.error(`run-node-tests: node --test ended by ${signal}`);
+    process.exit(1);
+  }
+  process.exit(code ?? 1);
+});

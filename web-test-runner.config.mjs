@@ -1,0 +1,40 @@
+// web-test-runner: the browser tests in test/components/**/*.test.ts, run in
+// Debian's Chromium (/usr/bin/chromium; no browser is downloaded).
+// `CHROMIUM_PATH` overrides the browser binary.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { fromRollup } from '@web/dev-server-rollup';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import rollupCommonjs from '@rollup/plugin-commonjs';
+
+// webrtc-adapter imports `sdp`, which is CommonJS.
+const commonjs = fromRollup(rollupCommonjs);
+
+export default {
+  files: ['test/components/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 1,
+  testFramework: { config: { timeout: 10000 } },
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--headless=new',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--use-fake-device-for-media-stream',
+          '--use-fake-ui-for-media-stream',
+        ],
+      },
+    }),
+  ],
+  plugins: [
+    // Standard and experimental decorators both need es2022 here: with 'auto'
+    // Chromium would get raw decorators.
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
+    commonjs({ include: ['**/node_modules/sdp/**'] }),
+  ],
+};
