@@ -10,8 +10,12 @@ export interface ConnectionStatus {
   state: ConnectionState;
   /** While reconnecting: when the next attempt starts (ms since epoch). */
   retryAt: number | null;
-  /** Why the connection is offline or failing, if known. */
-  error: { code: ErrorCode | 'unreachable' | 'config'; message: string } | null;
+  /**
+   * Why the connection is offline or failing, if known: a protocol error code, `unreachable`
+   * (the server cannot be reached), `replaced` (another connection took the seat, close 4002),
+   * or `config` (the client was given a bad URL, token or split count).
+   */
+  error: { code: ErrorCode | 'unreachable' | 'replaced' | 'config'; message: string } | null;
 }
 
 export type ClientEvent = { type: 'status'; status: ConnectionStatus } | { type: 'message'; message: ServerMessage };
