@@ -1,0 +1,51 @@
+/** `/v1/agent`: one seat per connection, the seat id taken from the token's `sub`. */
+import type WebSocket from 'ws';
+import { agentEvent } from '../core/message-events.js';
+import type { AgentMessage } from '../core/protocol.js';
+import { parseMessage } from '../core/validate.js';
+import type { Identity } from './auth.js';
+import { Connection, type EndpointDeps } from './connection.js';
+
+export class AgentConnection extends Connection<AgentMessage> {
+  private seatId: string | null = null;
+
+  constructor(ws: WebSocket, deps: EndpointDeps) {
+    super(ws, deps, 'agent');
+  }
+
+  signedOut(): void {
+    this.seatId = null;
+  }
+
+  protected get signedIn(): boolean {
+    return this.seatId !== null;
+  }
+
+  protected parse(text: string) {
+    return parseMessage('agent', text);
+  }
+
+  protected hello(m: AgentMessage, identity: Identity): void {
+    if (m.type !== 'hello') return;
+    const seatId = identity.sub;
+    // A second connection for the seat replaces the first (PROTOCOL.md: closed with 4002).
+    const previous = this.cc.agentOnline(seatId);
+    if (previous && previous !== this) previous.replaced();
+    this.cc.apply({ type: 'agent-hello', seatId, splits: m.splits, now: this.cc.now }, (o) => {
+      if (!o.ok) return this.error(m.id, o.error.code, o.error.message);
+      this.seatId = seatId;
+      this.ok(m.id);
+      this.cc.bindAgent(seatId, this);
+    });
+  }
+
+  protected command(m: AgentMessage): void {
+    if (m.type === 'hello' || this.seatId === null) return;
+    this.cc.apply(agentEvent(this.seatId, m, this.cc.now), this.answer(m.id));
+  }
+
+  protected gone(): void {
+    if (this.seatId !== null) this.cc.agentGone(this.seatId, this);
+    this.seatId = null;
+  }
+}

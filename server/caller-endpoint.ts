@@ -1,0 +1,50 @@
+/** `/v1/caller`: one customer per connection, the customer id taken from the token's `sub`. */
+import type WebSocket from 'ws';
+import { callerEvent } from '../core/message-events.js';
+import type { CallerMessage } from '../core/protocol.js';
+import { parseMessage } from '../core/validate.js';
+import type { Identity } from './auth.js';
+import { Connection, type EndpointDeps } from './connection.js';
+
+export class CallerConnection extends Connection<CallerMessage> {
+  private customerId: string | null = null;
+
+  constructor(ws: WebSocket, deps: EndpointDeps) {
+    super(ws, deps, 'caller');
+  }
+
+  signedOut(): void {
+    this.customerId = null;
+  }
+
+  protected get signedIn(): boolean {
+    return this.customerId !== null;
+  }
+
+  protected parse(text: string) {
+    return parseMessage('caller', text);
+  }
+
+  protected hello(m: CallerMessage, identity: Identity): void {
+    const customerId = identity.sub;
+    // Same rule as agents: the newest tab speaks for the customer, the older one is closed.
+    const previous = this.cc.customerOnline(customerId);
+    if (previous && previous !== this) previous.replaced();
+    this.cc.apply({ type: 'caller-hello', customerId, now: this.cc.now }, (o) => {
+      if (!o.ok) return this.error(m.id, o.error.code, o.error.message);
+      this.customerId = customerId;
+      this.ok(m.id);
+      this.cc.bindCustomer(customerId, this);
+    });
+  }
+
+  protected command(m: CallerMessage): void {
+    if (m.type === 'hello' || this.customerId === null) return;
+    this.cc.apply(callerEvent(this.customerId, m, this.cc.now), this.answer(m.id));
+  }
+
+  protected gone(): void {
+    if (this.customerId !== null) this.cc.customerGone(this.customerId, this);
+    this.customerId = null;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * `multi-seat-server`: flags, with a MULTI_SEAT_* environment variable for each (a flag wins),
+ * then the server, until SIGINT/SIGTERM ends it gracefully.
+ */
+import { parseArgs } from 'node:util';
+import { strategyNames } from '../core/strategies.js';
+import { DEFAULT_JANUS_URL, type ServerOptions } from './config.js';
+import { startServer } from './server.js';
+
+type Kind = 'string' | 'int' | 'flag';
+
+interface Flag {
+  name: string;
+  kind: Kind;
+  help: string;
+}
+
+const FLAGS: Flag[] = [
+  { name: 'host', kind: 'string', help: 'address to listen on (default 127.0.0.1)' },
+  { name: 'port', kind: 'int', help: 'port to listen on (default 8787; 0 picks one)' },
+  { name: 'secret', kind: 'string', help: 'HS256 secret for tokens (required outside demo mode)' },
+  { name: 'demo', kind: 'flag', help: 'serve POST /v1/dev-token and the demo pages' },
+  { name: 'janus-url', kind: 'string', help: `Janus WebSocket API (default ${DEFAULT_JANUS_URL}); "none" runs without media` },
+  { name: 'janus-public-url', kind: 'string', help: 'Janus URL told to browsers (default: --janus-url)' },
+  { name: 'janus-api-secret', kind: 'string', help: "Janus' api_secret, if it sets one" },
+  { name: 'janus-admin-key', kind: 'string', help: "the VideoRoom plugin's admin_key, if it sets one" },
+  { name: 'ring-timeout-ms', kind: 'int', help: 'R7: how long an offer rings (default 20000)' },
+  { name: 'reject-delay-ms', kind: 'int', help: 'R8: how long a rejected call avoids that seat (default 10000)' },
+  { name: 'wrapup-ms', kind: 'int', help: 'R11: wrap-up after a call (default 0)' },
+  { name: 'reconnect-grace-ms', kind: 'int', help: 'R15: how long an agent may be gone (default 15000)' },
+  { name: 'caller-grace-ms', kind: 'int', help: 'R16: how long a customer may be gone (default 15000)' },
+  { name: 'strategy', kind: 'string', help: `R5: dispatch strategy (${strategyNames().join(', ')}; default least-busy)` },
+  { name: 'db', kind: 'string', help: 'SQLite file for call records (default ./data/calls.db; :memory: keeps none)' },
+];
+
+export class UsageError extends Error {}
+
+export function envName(flag: string): string {
+  return `MULTI_SEAT_${flag.toUpperCase().replaceAll('-', '_')}`;
+}
+
+export function usage(): string {
+  const width = Math.max(...FLAGS.map((f) => f.name.length + (f.kind === 'flag' ? 0 : 8)));
+  const lines = FLAGS.map((f) => {
+    const left = f.kind === 'flag' ? `--${f.name}` : `--${f.name} <${f.kind === 'int' ? 'n' : 'value'}>`;
+    return `  ${left.padEnd(width + 4)} ${f.help}\n  ${''.padEnd(width + 4)} env ${envName(f.name)}`;
+  });
+  return `Usage: multi-seat-server [options]\n\nThe multi-seat control center (PROTOCOL.md v1 over WebSocket, rooms on Janus).\n\nOptions:\n${lines.join('\n')}\n  ${'--help'.padEnd(width + 4)} show this help\n`;
+}
+
+/** Flags and environment → server options; throws UsageError on anything it cannot use. */
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions | 'help' {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        ...Object.fromEntries(FLAGS.map((f) => [f.name, { type: f.kind === 'flag' ? ('boolean' as const) : ('string' as const) }])),
+      },
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (values['help']) return 'help';
+
+  const raw = (f: Flag): string | boolean | undefined => values[f.name] ?? env[envName(f.name)];
+  const get = new Map<string, string | number | boolean | undefined>();
+  for (const f of FLAGS) {
+    const v = raw(f);
+    if (v === undefined) continue;
+    if (f.kind === 'flag') get.set(f.name, typeof v === 'boolean' ? v : flagValue(f.name, v));
+    else if (f.kind === 'int') get.set(f.name, intValue(f.name, String(v)));
+    else {
+      if (v === '' || typeof v !== 'string') throw new UsageError(`--${f.name} needs a value`);
+      get.set(f.name, v);
+    }
+  }
+  const s = (k: string) => get.get(k) as string | undefined;
+  const n = (k: string) => get.get(k) as number | undefined;
+
+  const port = n('port');
+  if (port !== undefined && port > 65535) throw new UsageError('--port must be from 0 to 65535');
+  const strategy = s('strategy');
+  if (strategy !== undefined && !strategyNames().includes(strategy))
+    throw new UsageError(`--strategy must be one of: ${strategyNames().join(', ')}`);
+  const janusUrl = s('janus-url');
+  if (janusUrl !== undefined && janusUrl !== 'none' && !/^wss?:\/\//.test(janusUrl))
+    throw new UsageError('--janus-url must be a ws:// or wss:// URL, or "none"');
+  const demo = (get.get('demo') as boolean | undefined) ?? false;
+  const secret = s('secret');
+  if (!demo && !secret) throw new UsageError(`--secret (or ${envName('secret')}) is required outside --demo`);
+
+  return {
+    host: s('host'),
+    port,
+    secret,
+    demo,
+    janusUrl: janusUrl === 'none' ? null : janusUrl,
+    janusPublicUrl: s('janus-public-url'),
+    janusApiSecret: s('janus-api-secret'),
+    janusAdminKey: s('janus-admin-key'),
+    db: s('db'),
+    engine: {
+      ringTimeoutMs: n('ring-timeout-ms'),
+      rejectDelayMs: n('reject-delay-ms'),
+      wrapupMs: n('wrapup-ms'),
+      reconnectGraceMs: n('reconnect-grace-ms'),
+      callerGraceMs: n('caller-grace-ms'),
+      strategy,
+    } as ServerOptions['engine'],
+  };
+}
+
+function intValue(name: string, v: string): number {
+  if (!/^\d+$/.test(v.trim())) throw new UsageError(`--${name} must be a whole number, not "${v}"`);
+  return Number(v.trim());
+}
+
+function flagValue(name: string, v: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off|)$/i.test(v)) return false;
+  throw new UsageError(`${envName(name)} must be true or false, not "${v}"`);
+}
+
+export async function main(argv = process.argv.slice(2), env = process.env): Promise<void> {
+  let options: ServerOptions | 'help';
+  try {
+    options = parseCli(argv, env);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`multi-seat-server: ${e.message}\nTry --help.\n`);
+    process.exit(2);
+  }
+  if (options === 'help') {
+    process.stdout.write(usage());
+    return;
+  }
+  let server;
+  try {
+    server = await startServer(options);
+  } catch (e) {
+    process.stderr.write(`multi-seat-server: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  const c = server.config;
+  console.log(`multi-seat control center on ${server.url}${c.demo ? ' (demo: open it in a browser)' : ''}; janus ${c.janusUrl ?? 'none (no media)'}; records ${c.db}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: ending calls and shutting down`);
+    server.close().then(
+      () => process.exit(0),
+      (e: Error) => {
+        console.error(e);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,160 @@
+/**
+ * The HTTP side: health for load balancers, stats and call records for agents, and in demo
+ * mode a token mint plus the demo pages. Everything else is 404.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import type { Role } from '../core/protocol.js';
+import type { Auth } from './auth.js';
+import type { ControlCenter } from './control-center.js';
+import type { Rooms } from './rooms.js';
+
+export interface HttpDeps {
+  cc: ControlCenter;
+  auth: Auth;
+  rooms: Rooms;
+  demo: boolean;
+  staticRoot: string;
+  log: (message: string) => void;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+
+const MAX_BODY = 4096;
+const MAX_LIMIT = 1000;
+const DEFAULT_LIMIT = 50;
+
+export function httpHandler(deps: HttpDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    route(deps, req, res).catch((e: Error) => {
+      deps.log(`http ${req.method} ${req.url} failed: ${e.stack ?? e.message}`);
+      if (!res.headersSent) json(res, 500, { error: 'internal' });
+      else res.destroy();
+    });
+  };
+}
+
+async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const path = url.pathname;
+  const method = req.method ?? 'GET';
+
+  if (path === '/healthz') {
+    if (!only(method, ['GET', 'HEAD'], res)) return;
+    // With media off there is no Janus to be up; the extra field says why it is "down".
+    const status = deps.rooms.status;
+    return json(res, 200, { ok: true, janus: status === 'up' ? 'up' : 'down', ...(status === 'none' ? { media: 'off' } : {}) });
+  }
+  if (path === '/v1/stats') {
+    if (!only(method, ['GET'], res) || !(await agentOnly(deps, req, res))) return;
+    return json(res, 200, deps.cc.stats());
+  }
+  if (path === '/v1/calls') {
+    if (!only(method, ['GET'], res) || !(await agentOnly(deps, req, res))) return;
+    const raw = url.searchParams.get('limit');
+    const limit = raw === null ? DEFAULT_LIMIT : Number(raw);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return json(res, 400, { error: `limit must be an integer from 1 to ${MAX_LIMIT}` });
+    return json(res, 200, { calls: deps.cc.recent(limit) });
+  }
+  if (deps.demo && path === '/v1/dev-token') {
+    if (!only(method, ['POST'], res)) return;
+    return devToken(deps, req, res);
+  }
+  if (deps.demo && (method === 'GET' || method === 'HEAD')) return serveStatic(deps.staticRoot, path, method, res);
+  json(res, 404, { error: 'not found' });
+}
+
+function only(method: string, allowed: string[], res: ServerResponse): boolean {
+  if (allowed.includes(method)) return true;
+  res.setHeader('Allow', allowed.join(', '));
+  json(res, 405, { error: 'method not allowed' });
+  return false;
+}
+
+async function agentOnly(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const header = req.headers.authorization ?? '';
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  const verified = m ? await deps.auth.verify(m[1]!, 'agent') : null;
+  if (verified?.ok) return true;
+  res.setHeader('WWW-Authenticate', 'Bearer');
+  json(res, 401, { error: 'an agent token is required' });
+  return false;
+}
+
+async function devToken(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let body: unknown;
+  try {
+    body = JSON.parse(await readBody(req));
+  } catch (e) {
+    return json(res, 400, { error: (e as Error).message === 'too large' ? 'body too large' : 'body must be JSON' });
+  }
+  const { role, sub } = (typeof body === 'object' && body !== null ? body : {}) as { role?: unknown; sub?: unknown };
+  if (role !== 'agent' && role !== 'caller') return json(res, 400, { error: 'role must be "agent" or "caller"' });
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) return json(res, 400, { error: 'sub must be a non-empty string' });
+  json(res, 200, { token: await deps.auth.sign({ role: role as Role, sub }) });
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** `demo/` at `/`, the built bundle at `/dist/`; nothing else of the checkout is reachable. */
+async function serveStatic(root: string, path: string, method: string, res: ServerResponse): Promise<void> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return json(res, 400, { error: 'bad path' });
+  }
+  if (decoded.includes('\0') || decoded.split('/').includes('..')) return json(res, 404, { error: 'not found' });
+  const [base, rest] = decoded.startsWith('/dist/') ? [join(root, 'dist'), decoded.slice('/dist/'.length)] : [join(root, 'demo'), decoded.slice(1)];
+  let file = normalize(join(base, rest));
+  if (file !== base && !file.startsWith(base + sep)) return json(res, 404, { error: 'not found' });
+  let info = await stat(file).catch(() => null);
+  if (info?.isDirectory()) {
+    file = join(file, 'index.html');
+    info = await stat(file).catch(() => null);
+  }
+  if (!info?.isFile()) return json(res, 404, { error: 'not found' });
+  res.writeHead(200, {
+    'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Length': info.size,
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-cache',
+  });
+  if (method === 'HEAD') return void res.end();
+  createReadStream(file).pipe(res);
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.end(text);
+}

@@ -1,0 +1,295 @@
+/**
+ * A control-side Janus client over the WebSocket transport: one session with one VideoRoom
+ * handle, kept alive with keepalives and rebuilt with backoff whenever Janus goes away. It only
+ * manages rooms; media never passes through the control center.
+ */
+import { EventEmitter } from 'node:events';
+import { randomBytes, randomInt } from 'node:crypto';
+import WebSocket from 'ws';
+
+export interface JanusAdminOptions {
+  url: string;
+  apiSecret?: string | null;
+  adminKey?: string | null;
+  keepaliveMs?: number;
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+  /** How long one request may wait for its answer before it fails. */
+  requestTimeoutMs?: number;
+}
+
+export interface Room {
+  room: number;
+  pin: string;
+  /** Needed to destroy the room; never leaves the control center. */
+  secret: string;
+}
+
+type Msg = Record<string, unknown>;
+
+interface Pending {
+  /** Plugin messages may be acked before their answer; only the answer settles them. */
+  skipAck: boolean;
+  resolve(m: Msg): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export class JanusError extends Error {
+  constructor(
+    message: string,
+    readonly code: number | null = null,
+  ) {
+    super(message);
+    this.name = 'JanusError';
+  }
+}
+
+/** Janus VideoRoom's "room already exists". */
+const ROOM_EXISTS = 427;
+/** Room ids stay below 2^48 so they are exact in JavaScript numbers and in Janus' uint64. */
+const ROOM_ID_MAX = 2 ** 48 - 1;
+
+/**
+ * Emits `up` once a session and handle exist, `down` when the connection is lost (each once per
+ * change).
+ */
+export class JanusAdmin extends EventEmitter {
+  private readonly opts: Required<Omit<JanusAdminOptions, 'apiSecret' | 'adminKey'>> & { apiSecret: string | null; adminKey: string | null };
+  private ws: WebSocket | null = null;
+  private session: number | null = null;
+  private handle: number | null = null;
+  private readonly pending = new Map<string, Pending>();
+  private txSeq = 0;
+  private keepalive: NodeJS.Timeout | null = null;
+  private reconnect: NodeJS.Timeout | null = null;
+  private attempts = 0;
+  private stopped = false;
+  private _up = false;
+
+  constructor(options: JanusAdminOptions) {
+    super();
+    this.opts = {
+      keepaliveMs: 25_000,
+      reconnectMinMs: 500,
+      reconnectMaxMs: 10_000,
+      requestTimeoutMs: 5_000,
+      ...options,
+      apiSecret: options.apiSecret ?? null,
+      adminKey: options.adminKey ?? null,
+    };
+  }
+
+  get up(): boolean {
+    return this._up;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  /** Resolves when Janus is up, or rejects after `timeoutMs`. */
+  waitUp(timeoutMs: number): Promise<void> {
+    if (this._up) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('up', onUp);
+        reject(new JanusError(`Janus at ${this.opts.url} did not come up within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.once('up', onUp);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.reconnect) clearTimeout(this.reconnect);
+    this.reconnect = null;
+    const ws = this.ws;
+    if (ws && this.session !== null && ws.readyState === WebSocket.OPEN) {
+      await this.request({ janus: 'destroy', session_id: this.session }, 1000).catch(() => undefined);
+    }
+    this.teardown(new JanusError('the Janus client was stopped'));
+    if (ws && ws.readyState !== WebSocket.CLOSED) {
+      await new Promise<void>((resolve) => {
+        ws.once('close', () => resolve());
+        ws.close();
+        setTimeout(() => {
+          ws.terminate();
+          resolve();
+        }, 500).unref();
+      });
+    }
+  }
+
+  /** A private room with a random id and pin (retries on the rare id collision). */
+  async createRoom(): Promise<Room> {
+    for (let attempt = 0; ; attempt++) {
+      const room: Room = {
+        room: randomInt(1, ROOM_ID_MAX),
+        pin: randomBytes(12).toString('base64url'),
+        secret: randomBytes(18).toString('base64url'),
+      };
+      try {
+        await this.plugin({
+          request: 'create',
+          room: room.room,
+          pin: room.pin,
+          secret: room.secret,
+          is_private: true,
+          permanent: false,
+          // Customer, agent and, during a warm transfer, the second agent; with headroom.
+          publishers: 6,
+          ...(this.opts.adminKey ? { admin_key: this.opts.adminKey } : {}),
+        });
+        return room;
+      } catch (e) {
+        if (e instanceof JanusError && e.code === ROOM_EXISTS && attempt < 5) continue;
+        throw e;
+      }
+    }
+  }
+
+  async destroyRoom(room: Room): Promise<void> {
+    await this.plugin({ request: 'destroy', room: room.room, secret: room.secret, permanent: false });
+  }
+
+  /** Rooms Janus lists; private ones only when Janus has an admin key and we hold it. */
+  async listRooms(): Promise<number[]> {
+    const data = await this.plugin({ request: 'list', ...(this.opts.adminKey ? { admin_key: this.opts.adminKey } : {}) });
+    return ((data['list'] as { room: number }[] | undefined) ?? []).map((r) => r.room);
+  }
+
+  async exists(room: number): Promise<boolean> {
+    const data = await this.plugin({ request: 'exists', room });
+    return data['exists'] === true;
+  }
+
+  // ---- connection -------------------------------------------------------------------------
+
+  private connect(): void {
+    if (this.stopped) return;
+    const ws = new WebSocket(this.opts.url, 'janus-protocol');
+    this.ws = ws;
+    ws.on('open', () => {
+      void this.openSession(ws);
+    });
+    ws.on('message', (data) => this.onMessage(data.toString()));
+    ws.on('error', () => {
+      // 'close' follows and does the work; without a listener the error would be thrown.
+    });
+    ws.on('close', () => {
+      if (this.ws !== ws) return;
+      this.teardown(new JanusError('the connection to Janus was lost'));
+      this.scheduleReconnect();
+    });
+  }
+
+  private async openSession(ws: WebSocket): Promise<void> {
+    try {
+      const created = await this.request({ janus: 'create' });
+      this.session = (created['data'] as { id: number }).id;
+      const attached = await this.request({ janus: 'attach', plugin: 'janus.plugin.videoroom', session_id: this.session });
+      this.handle = (attached['data'] as { id: number }).id;
+    } catch {
+      // A half-made session is useless: drop the socket and let reconnection start over.
+      if (this.ws === ws) ws.terminate();
+      return;
+    }
+    if (this.ws !== ws) return;
+    this.attempts = 0;
+    this.keepalive = setInterval(() => {
+      if (this.session === null) return;
+      this.request({ janus: 'keepalive', session_id: this.session }).catch(() => {
+        if (this.ws === ws) ws.terminate();
+      });
+    }, this.opts.keepaliveMs);
+    this.setUp(true);
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnect) return;
+    const delay = Math.min(this.opts.reconnectMaxMs, this.opts.reconnectMinMs * 2 ** this.attempts);
+    this.attempts++;
+    this.reconnect = setTimeout(() => {
+      this.reconnect = null;
+      this.connect();
+    }, delay);
+  }
+
+  private teardown(reason: Error): void {
+    if (this.keepalive) clearInterval(this.keepalive);
+    this.keepalive = null;
+    this.session = null;
+    this.handle = null;
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(reason);
+    }
+    this.pending.clear();
+    if (this.stopped && this.ws) this.ws.removeAllListeners('close');
+    this.setUp(false);
+  }
+
+  private setUp(up: boolean): void {
+    if (this._up === up) return;
+    this._up = up;
+    this.emit(up ? 'up' : 'down');
+  }
+
+  // ---- requests ---------------------------------------------------------------------------
+
+  private async plugin(body: Msg): Promise<Msg> {
+    if (!this._up || this.session === null || this.handle === null) throw new JanusError('Janus is down');
+    const reply = await this.request({ janus: 'message', session_id: this.session, handle_id: this.handle, body });
+    const data = (reply['plugindata'] as { data?: Msg } | undefined)?.data ?? {};
+    if (data['error_code'] !== undefined)
+      throw new JanusError(String(data['error'] ?? 'VideoRoom error'), Number(data['error_code']) || null);
+    return data;
+  }
+
+  private request(msg: Msg, timeoutMs = this.opts.requestTimeoutMs): Promise<Msg> {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.reject(new JanusError('Janus is down'));
+    const transaction = `t${++this.txSeq}`;
+    const full: Msg = { ...msg, transaction };
+    if (this.opts.apiSecret) full['apisecret'] = this.opts.apiSecret;
+    return new Promise<Msg>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(transaction);
+        reject(new JanusError(`Janus did not answer ${String(msg['janus'])} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(transaction, { skipAck: msg['janus'] === 'message', resolve, reject, timer });
+      ws.send(JSON.stringify(full));
+    });
+  }
+
+  private onMessage(text: string): void {
+    let msg: Msg;
+    try {
+      msg = JSON.parse(text) as Msg;
+    } catch {
+      return;
+    }
+    if (msg['janus'] === 'timeout') {
+      // Janus dropped our session (missed keepalives): start over on a fresh connection.
+      this.ws?.terminate();
+      return;
+    }
+    const tx = msg['transaction'];
+    if (typeof tx !== 'string') return;
+    const p = this.pending.get(tx);
+    if (!p) return;
+    if (msg['janus'] === 'ack' && p.skipAck) return;
+    this.pending.delete(tx);
+    clearTimeout(p.timer);
+    if (msg['janus'] === 'error') {
+      const err = msg['error'] as { code?: number; reason?: string } | undefined;
+      p.reject(new JanusError(err?.reason ?? 'Janus error', err?.code ?? null));
+    } else p.resolve(msg);
+  }
+}
