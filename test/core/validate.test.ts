@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseMessage, validateMessage } from '../../core/validate.js';
 
-function bad(role: 'agent' | 'caller', value: unknown, field: string | null) {
+function bad(role: 'agent' | 'caller', value: unknown, field: string | null): void {
   const r = typeof value === 'string' ? parseMessage(role, value) : validateMessage(role, value);
   assert.equal(r.ok, false, `${JSON.stringify(value)} should be refused`);
   if (!r.ok) {
@@ -10,7 +10,6 @@ function bad(role: 'agent' | 'caller', value: unknown, field: string | null) {
     assert.equal(r.error.field, field, r.error.message);
     assert.ok(r.error.message.length > 0);
   }
-  return r;
 }
 
 describe('validator: malformed frames', () => {
