@@ -1,0 +1,754 @@
+/**
+ * The Janus media adapter: real WebRTC through a Janus VideoRoom, one Janus session per adapter
+ * (= per seat, made on the first join and shared by every leg), and per leg (= per split's call)
+ * a publisher handle (joins the call's room with its pin; publishes camera + microphone when
+ * asked) and a subscriber handle for the other side's feed(s).
+ *
+ * Focus (R10) is applied here: `setFocused(false)` disables this leg's own copy of the
+ * microphone track (the other side hears silence) and the remote audio tracks (nothing plays),
+ * and `state.focused` tells the element to mute its remote media element too. Video always flows.
+ *
+ * janus-gateway is imported as shared JANUS.md says: the ES build's default export, given
+ * webrtc-adapter through `useDefaultDependencies`. On a page with an AMD `define` (requirejs,
+ * Monaco's loader) that default export is undefined: every leg then fails with a clear error.
+ */
+import Janus from 'janus-gateway';
+import adapter from 'webrtc-adapter';
+import type { JoinOptions, MediaAdapter, MediaLeg, MediaLegState } from '../../core/media-adapter.js';
+import type { MediaInfo } from '../../core/protocol.js';
+
+export interface JanusMediaAdapterOptions {
+  /** The Janus WebSocket URL; overrides `media.server` of every call. */
+  server?: string;
+  iceServers?: RTCIceServer[];
+  /**
+   * Where the camera and microphone come from. Called at most once per adapter (the result is
+   * shared: each leg publishes its own clones of the tracks, so one leg's mute never touches
+   * another's and the camera opens once for N splits). Default: getUserMedia({audio, video}).
+   */
+  localStream?: () => Promise<MediaStream>;
+  /** How long a detach may take before close() gives up waiting (ms, default 3000). */
+  detachTimeoutMs?: number;
+  /** janus.js's own console logging (`true`, or levels like ['warn','error']). Default: off. */
+  debug?: boolean | string[];
+}
+
+/** Moments in a leg's life (performance.now() ms), for the benchmark and for diagnostics. */
+export interface JanusLegTimings {
+  joinAt: number;
+  /** The publisher handle joined the room. */
+  joinedAt?: number;
+  /** Our own PeerConnection to Janus is up (publish only). */
+  publishedAt?: number;
+  /** The subscribe request went out. */
+  subscribeAt?: number;
+  /** The subscriber's PeerConnection is up. */
+  subscribedAt?: number;
+  /** The first remote video track arrived (not yet a decoded frame: see firstFrame()). */
+  remoteVideoAt?: number;
+  liveAt?: number;
+}
+
+// ---- a thin typed view of janus.js -------------------------------------------------------------
+
+type Msg = Record<string, any>;
+type Jsep = RTCSessionDescriptionInit & Record<string, unknown>;
+
+interface PluginHandle {
+  getId(): number;
+  send(p: { message: Msg; jsep?: Jsep; success?: (r: Msg) => void; error?: (e: unknown) => void }): void;
+  createOffer(p: { tracks: unknown[]; success: (j: Jsep) => void; error: (e: unknown) => void }): void;
+  createAnswer(p: { jsep: Jsep; tracks: unknown[]; success: (j: Jsep) => void; error: (e: unknown) => void }): void;
+  handleRemoteJsep(p: { jsep: Jsep; error?: (e: unknown) => void }): void;
+  detach(p: { success?: () => void; error?: (e: unknown) => void; noRequest?: boolean }): void;
+}
+
+interface HandleCallbacks {
+  onmessage(msg: Msg, jsep?: Jsep): void;
+  onremotetrack?(track: MediaStreamTrack, mid: string, on: boolean, meta?: { reason?: string }): void;
+  webrtcState(on: boolean, reason?: string): void;
+  iceState(state: string): void;
+  slowLink(uplink: boolean, lost: number, mid?: string): void;
+  ondetached(): void;
+}
+
+interface JanusSession {
+  attach(p: Record<string, unknown>): void;
+  destroy(p: { cleanupHandles?: boolean; success?: () => void; error?: (e: unknown) => void }): void;
+  isConnected(): boolean;
+}
+
+const J = Janus as unknown as
+  | undefined
+  | {
+      new (p: Record<string, unknown>): JanusSession;
+      init(p: Record<string, unknown>): void;
+      useDefaultDependencies(p: Record<string, unknown>): unknown;
+      isWebrtcSupported(): boolean;
+    };
+
+let initPromise: Promise<void> | null = null;
+
+/** Loads janus.js once per page (Janus.init is global). */
+function initJanus(debug: boolean | string[]): Promise<void> {
+  if (!J || typeof J.init !== 'function') {
+    const amd = typeof (globalThis as { define?: { amd?: unknown } }).define === 'function';
+    return Promise.reject(
+      new Error(
+        amd
+          ? 'janus-gateway loaded as undefined: this page has an AMD loader (`define`, e.g. requirejs or Monaco) ' +
+            'and janus.js registered itself with it instead of exporting. Load the seat before the AMD loader, ' +
+            'or bundle janus-gateway so that its UMD wrapper does not see `define`.'
+          : 'janus-gateway did not load (its default export is undefined); check how the bundle imports it.',
+      ),
+    );
+  }
+  initPromise ??= new Promise<void>((resolve, reject) => {
+    try {
+      J.init({
+        debug,
+        dependencies: J.useDefaultDependencies({ adapter }),
+        callback: () => (J.isWebrtcSupported() ? resolve() : reject(new Error('this browser has no WebRTC'))),
+      });
+    } catch (e) {
+      reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  });
+  return initPromise;
+}
+
+function describe(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'string') return e;
+  if (e && typeof e === 'object') {
+    const o = e as { name?: string; message?: string };
+    if (o.message) return o.name ? `${o.name}: ${o.message}` : o.message;
+  }
+  try {
+    return JSON.stringify(e);
+  } catch {
+    return String(e);
+  }
+}
+
+/** The VideoRoom's error codes that a person can act on, in words. */
+function videoroomError(msg: Msg): string {
+  const code = msg.error_code as number | undefined;
+  const reason = String(msg.error ?? 'unknown error');
+  switch (code) {
+    case 433:
+      return `media server refused the room: wrong pin (${reason})`;
+    case 426:
+      return `the call's media room does not exist any more (${reason})`;
+    case 432:
+      return `the call's media room is full (${reason})`;
+    default:
+      return `media server error${code ? ` ${code}` : ''}: ${reason}`;
+  }
+}
+
+// ---- the session ---------------------------------------------------------------------------------
+
+class Session {
+  readonly ready: Promise<JanusSession>;
+  dead = false;
+  private janus: JanusSession | null = null;
+  readonly legs = new Set<JanusLeg>();
+
+  constructor(
+    readonly url: string,
+    iceServers: RTCIceServer[] | undefined,
+    debug: boolean | string[],
+    private readonly onDead: (s: Session) => void,
+  ) {
+    this.ready = initJanus(debug).then(
+      () =>
+        new Promise<JanusSession>((resolve, reject) => {
+          let up = false;
+          const janus: JanusSession = new J!({
+            server: url,
+            iceServers: iceServers ?? [],
+            success: () => {
+              up = true;
+              this.janus = janus;
+              resolve(janus);
+            },
+            error: (e: unknown) => {
+              const why = describe(e);
+              this.die();
+              if (!up) reject(new Error(`cannot reach the media server at ${url}: ${why}`));
+              else for (const leg of [...this.legs]) leg.fail(`lost the media server at ${url}: ${why}`);
+            },
+            destroyed: () => this.die(),
+          });
+        }),
+    );
+    this.ready.catch(() => this.die());
+  }
+
+  private die(): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.onDead(this);
+  }
+
+  attach(callbacks: HandleCallbacks): Promise<PluginHandle> {
+    return this.ready.then(
+      (janus) =>
+        new Promise<PluginHandle>((resolve, reject) => {
+          janus.attach({
+            plugin: 'janus.plugin.videoroom',
+            opaqueId: 'multi-seat',
+            success: (h: PluginHandle) => resolve(h),
+            error: (e: unknown) => reject(new Error(`cannot attach to the VideoRoom plugin: ${describe(e)}`)),
+            ...callbacks,
+          });
+        }),
+    );
+  }
+
+  async destroy(): Promise<void> {
+    this.die();
+    const janus = this.janus;
+    this.janus = null;
+    if (!janus) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 3000);
+      janus.destroy({
+        cleanupHandles: true,
+        success: () => (clearTimeout(t), resolve()),
+        error: () => (clearTimeout(t), resolve()),
+      });
+    });
+  }
+}
+
+// ---- the adapter ---------------------------------------------------------------------------------
+
+export class JanusMediaAdapter implements MediaAdapter<MediaStream> {
+  private readonly sessions = new Map<string, Session>();
+  private readonly legs = new Set<JanusLeg>();
+  private local: Promise<MediaStream> | null = null;
+  private ownsLocal = false;
+  private disposed = false;
+
+  constructor(private readonly options: JanusMediaAdapterOptions = {}) {}
+
+  join(media: MediaInfo, options: JoinOptions): JanusLeg {
+    if (this.disposed) throw new Error('JanusMediaAdapter: join() after dispose()');
+    const leg = new JanusLeg(this, media, options, (l) => this.legs.delete(l));
+    this.legs.add(leg);
+    leg.start();
+    return leg;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await Promise.all([...this.legs].map((l) => l.close()));
+    await Promise.all([...this.sessions.values()].map((s) => s.destroy()));
+    this.sessions.clear();
+    if (this.local && this.ownsLocal) {
+      const s = await this.local.catch(() => null);
+      s?.getTracks().forEach((t) => t.stop());
+    }
+    this.local = null;
+  }
+
+  /** @internal The session for a server URL, made on first use and remade after it died. */
+  session(url: string): Session {
+    const u = this.options.server ?? url;
+    let s = this.sessions.get(u);
+    if (!s || s.dead) {
+      s = new Session(u, this.options.iceServers, this.options.debug ?? false, (dead) => {
+        if (this.sessions.get(u) === dead) this.sessions.delete(u);
+      });
+      this.sessions.set(u, s);
+    }
+    return s;
+  }
+
+  /** @internal The shared camera and microphone. */
+  localStream(): Promise<MediaStream> {
+    if (!this.local) {
+      const make = this.options.localStream;
+      this.ownsLocal = !make;
+      this.local = (make ? make() : navigator.mediaDevices.getUserMedia({ audio: true, video: true })).catch((e) => {
+        this.local = null;
+        throw new Error(`no camera or microphone: ${describe(e)}`);
+      });
+    }
+    return this.local;
+  }
+
+  get detachTimeoutMs(): number {
+    return this.options.detachTimeoutMs ?? 3000;
+  }
+}
+
+// ---- one leg ------------------------------------------------------------------------------------
+
+export class JanusLeg implements MediaLeg<MediaStream> {
+  private state: MediaLegState<MediaStream>;
+  private readonly listeners = new Set<(s: MediaLegState<MediaStream>) => void>();
+  private focused: boolean;
+  /** Starts as options.publish; publish() turns a preview leg into a publishing one. */
+  private wantPublish: boolean;
+  /** Bumped by retry() and close(): callbacks of an older attempt are ignored. */
+  private gen = 0;
+  private closed = false;
+  private session: Session | null = null;
+  private pub: PluginHandle | null = null;
+  private sub: PluginHandle | null = null;
+  private subAttaching: Promise<void> | null = null;
+  private myId: number | null = null;
+  private privateId: number | null = null;
+  private joined = false;
+  private published = false;
+  /** Remote publishers' feed ids seen in the room. */
+  private readonly feeds = new Set<number>();
+  /** Feeds the subscriber handle has asked for. */
+  private readonly subscribed = new Set<number>();
+  private readonly remoteTracks = new Map<string, MediaStreamTrack>();
+  private localTracks: MediaStreamTrack[] = [];
+  private warningTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly publishWaiters = new Set<() => void>();
+  private settle: (() => void) | null = null;
+  private attempt: Promise<void> = Promise.resolve();
+  timings: JanusLegTimings = { joinAt: performance.now() };
+
+  constructor(
+    private readonly adapter: JanusMediaAdapter,
+    readonly media: MediaInfo,
+    readonly options: JoinOptions,
+    private readonly onClosed: (l: JanusLeg) => void,
+  ) {
+    this.focused = options.focused;
+    this.wantPublish = options.publish;
+    this.state = { status: 'connecting', local: null, remote: null, error: null, focused: this.focused, warning: null };
+  }
+
+  getState(): MediaLegState<MediaStream> {
+    return this.state;
+  }
+
+  subscribe(listener: (state: MediaLegState<MediaStream>) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves once the current attempt is live or has failed (or the leg closed). */
+  settled(): Promise<void> {
+    return this.attempt;
+  }
+
+  setFocused(focused: boolean): void {
+    this.focused = focused;
+    for (const t of this.localTracks) if (t.kind === 'audio') t.enabled = focused;
+    for (const t of this.remoteTracks.values()) if (t.kind === 'audio') t.enabled = focused;
+    this.set({ focused });
+  }
+
+  /**
+   * Turns a preview leg (joined with `publish: false`) into the answered leg: opens the camera and
+   * microphone and publishes them on the same publisher handle, keeping the subscription so the
+   * remote video never blinks. Resolves once our media reaches Janus (WebRTC up); rejects if the
+   * leg fails or closes first. On a leg that is connecting or failed, the (re)join publishes.
+   */
+  publish(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the media leg is closed'));
+    if (!this.wantPublish) {
+      this.wantPublish = true;
+      if (this.joined && this.pub) void this.startPublishing(this.gen);
+    }
+    return new Promise<void>((resolve, reject) => {
+      const check = (): boolean => {
+        if (this.published) resolve();
+        else if (this.closed || this.state.status === 'closed') reject(new Error('the media leg closed before publishing'));
+        else if (this.state.status === 'failed') reject(new Error(this.state.error ?? 'the media leg failed'));
+        else return false;
+        return true;
+      };
+      if (check()) return;
+      const off = this.subscribe(() => {
+        if (check()) off();
+      });
+      this.publishWaiters.add(() => {
+        if (check()) off();
+      });
+    });
+  }
+
+  async retry(): Promise<void> {
+    if (this.closed) return;
+    this.gen++;
+    await this.teardown();
+    this.set({ status: 'connecting', error: null, warning: null, local: null, remote: null });
+    this.start();
+    await this.attempt;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.gen++;
+    await this.teardown();
+    this.session?.legs.delete(this);
+    this.session = null;
+    this.set({ status: 'closed', local: null, remote: null, warning: null });
+    this.settle?.();
+    for (const w of [...this.publishWaiters]) w();
+    this.publishWaiters.clear();
+    this.listeners.clear();
+    this.onClosed(this);
+  }
+
+  /** @internal Starts an attempt (first join or retry). */
+  start(): void {
+    const gen = this.gen;
+    this.timings = { joinAt: performance.now() };
+    this.attempt = new Promise<void>((resolve) => (this.settle = resolve));
+    void this.run(gen).catch((e) => this.fail(describe(e), gen));
+  }
+
+  /** @internal Marks the leg failed (from any callback) and frees its handles for a retry. */
+  fail(error: string, gen = this.gen): void {
+    if (this.closed || gen !== this.gen || this.state.status === 'failed') return;
+    this.gen++;
+    this.set({ status: 'failed', error, remote: null, local: null });
+    this.settle?.();
+    void this.teardown();
+  }
+
+  // ---- internals ----
+
+  private stale(gen: number): boolean {
+    return this.closed || gen !== this.gen;
+  }
+
+  private set(patch: Partial<MediaLegState<MediaStream>>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of [...this.listeners]) {
+      try {
+        l(this.state);
+      } catch (e) {
+        console.error('media leg listener failed', e);
+      }
+    }
+  }
+
+  private warn(warning: string): void {
+    if (this.warningTimer) clearTimeout(this.warningTimer);
+    this.set({ warning });
+    this.warningTimer = setTimeout(() => {
+      this.warningTimer = null;
+      if (!this.closed) this.set({ warning: null });
+    }, 10_000);
+  }
+
+  private checkLive(gen: number): void {
+    if (this.stale(gen) || this.state.status !== 'connecting') return;
+    if (!this.joined || (this.wantPublish && !this.published)) return;
+    this.timings.liveAt = performance.now();
+    this.set({ status: 'live' });
+    this.settle?.();
+  }
+
+  private async run(gen: number): Promise<void> {
+    const session = this.adapter.session(this.media.server);
+    this.session = session;
+    session.legs.add(this);
+    // Open the camera while the session and handle are being made.
+    const local = this.wantPublish ? this.adapter.localStream() : null;
+    local?.catch(() => {});
+    const pub = await session.attach(this.publisherCallbacks(gen));
+    if (this.stale(gen)) return void detach(pub, this.adapter.detachTimeoutMs);
+    this.pub = pub;
+    pub.send({
+      message: {
+        request: 'join',
+        ptype: 'publisher',
+        room: this.media.room,
+        pin: this.media.pin,
+        display: this.options.display,
+      },
+      error: (e) => this.fail(`cannot join the media room: ${describe(e)}`, gen),
+    });
+    if (local) {
+      const stream = await local;
+      if (!this.stale(gen)) this.useLocal(stream);
+    }
+  }
+
+  /** This leg's own clones of the shared camera and microphone (made once per attempt). */
+  private useLocal(stream: MediaStream): void {
+    if (this.localTracks.length) return;
+    this.localTracks = [...stream.getAudioTracks().slice(0, 1), ...stream.getVideoTracks().slice(0, 1)].map((t) => t.clone());
+    for (const t of this.localTracks) if (t.kind === 'audio') t.enabled = this.focused;
+    this.set({ local: new MediaStream(this.localTracks) });
+  }
+
+  private publisherCallbacks(gen: number): HandleCallbacks {
+    return {
+      onmessage: (msg, jsep) => {
+        if (this.stale(gen)) return;
+        const ev = msg.videoroom as string | undefined;
+        if (msg.error) return this.fail(videoroomError(msg), gen);
+        if (ev === 'joined') {
+          this.myId = msg.id;
+          this.privateId = msg.private_id ?? null;
+          this.joined = true;
+          this.timings.joinedAt = performance.now();
+          if (this.wantPublish) void this.startPublishing(gen);
+          this.onPublishers(msg.publishers, gen);
+          this.checkLive(gen);
+        } else if (ev === 'destroyed') {
+          this.fail("the call's media room was closed", gen);
+        } else if (ev === 'event') {
+          if (msg.publishers) this.onPublishers(msg.publishers, gen);
+          const gone = msg.unpublished ?? msg.leaving;
+          if (gone !== undefined && gone !== 'ok' && gone !== this.myId) this.onGone(Number(gone), gen);
+        }
+        if (jsep && this.pub) {
+          this.pub.handleRemoteJsep({ jsep, error: (e) => this.fail(`media negotiation failed: ${describe(e)}`, gen) });
+        }
+      },
+      webrtcState: (on, reason) => {
+        if (this.stale(gen)) return;
+        if (on) {
+          this.published = true;
+          this.timings.publishedAt = performance.now();
+          this.checkLive(gen);
+          for (const w of [...this.publishWaiters]) w();
+          this.publishWaiters.clear();
+        } else {
+          this.fail(`the media server closed our camera connection${reason ? ` (${reason})` : ''}`, gen);
+        }
+      },
+      iceState: (s) => this.onIce(s, 'camera', gen),
+      slowLink: (uplink, lost) => this.onSlowLink(uplink, lost, gen),
+      ondetached: () => {
+        if (!this.stale(gen)) this.fail('the media server dropped this call (handle detached)', gen);
+      },
+    };
+  }
+
+  private async startPublishing(gen: number): Promise<void> {
+    let stream: MediaStream;
+    try {
+      stream = await this.adapter.localStream();
+    } catch (e) {
+      return this.fail(describe(e), gen);
+    }
+    if (this.stale(gen) || !this.pub) return;
+    this.useLocal(stream);
+    const pub = this.pub;
+    const tracks = this.localTracks.map((t) => ({ type: t.kind, capture: t, recv: false }));
+    pub.createOffer({
+      tracks,
+      success: (jsep) => {
+        if (this.stale(gen)) return;
+        pub.send({
+          message: { request: 'configure', audio: true, video: true },
+          jsep,
+          error: (e) => this.fail(`cannot publish: ${describe(e)}`, gen),
+        });
+      },
+      error: (e) => this.fail(`cannot publish the camera: ${describe(e)}`, gen),
+    });
+  }
+
+  private onPublishers(list: unknown, gen: number): void {
+    if (!Array.isArray(list)) return;
+    let changed = false;
+    for (const p of list as Msg[]) {
+      if (p.id === this.myId || p.dummy) continue;
+      if (Array.isArray(p.streams) && p.streams.every((s: Msg) => s.disabled)) continue;
+      if (!this.feeds.has(p.id)) {
+        this.feeds.add(p.id);
+        changed = true;
+      }
+    }
+    if (changed) void this.syncSubscriptions(gen);
+  }
+
+  private onGone(feed: number, gen: number): void {
+    if (!this.feeds.delete(feed)) return;
+    void this.syncSubscriptions(gen);
+  }
+
+  /** Makes the subscriber handle follow `feeds`: attach, subscribe, unsubscribe, or detach. */
+  private async syncSubscriptions(gen: number): Promise<void> {
+    if (this.stale(gen)) return;
+    if (this.subAttaching) {
+      await this.subAttaching;
+      return this.syncSubscriptions(gen);
+    }
+    if (!this.feeds.size) {
+      // The other side left: not a failure; drop its media until someone publishes again.
+      if (this.sub) {
+        const sub = this.sub;
+        this.sub = null;
+        this.subscribed.clear();
+        this.remoteTracks.clear();
+        this.set({ remote: null });
+        void detach(sub, this.adapter.detachTimeoutMs);
+      }
+      return;
+    }
+    if (!this.sub) {
+      const feeds = [...this.feeds];
+      this.subAttaching = (async () => {
+        const subGen = { closedOnPurpose: false };
+        const sub = await this.session!.attach(this.subscriberCallbacks(gen, subGen));
+        if (this.stale(gen)) return void detach(sub, this.adapter.detachTimeoutMs);
+        this.sub = sub;
+        (sub as PluginHandle & { __intent?: typeof subGen }).__intent = subGen;
+        for (const f of feeds) this.subscribed.add(f);
+        this.timings.subscribeAt = performance.now();
+        sub.send({
+          message: {
+            request: 'join',
+            ptype: 'subscriber',
+            room: this.media.room,
+            pin: this.media.pin,
+            private_id: this.privateId ?? undefined,
+            use_msid: false,
+            streams: feeds.map((feed) => ({ feed })),
+          },
+          error: (e) => this.fail(`cannot subscribe to the other side: ${describe(e)}`, gen),
+        });
+      })().finally(() => (this.subAttaching = null));
+      await this.subAttaching.catch((e) => this.fail(describe(e), gen));
+      return;
+    }
+    const add = [...this.feeds].filter((f) => !this.subscribed.has(f));
+    const drop = [...this.subscribed].filter((f) => !this.feeds.has(f));
+    if (add.length) {
+      add.forEach((f) => this.subscribed.add(f));
+      this.sub.send({ message: { request: 'subscribe', streams: add.map((feed) => ({ feed })) } });
+    }
+    if (drop.length) {
+      drop.forEach((f) => this.subscribed.delete(f));
+      this.sub.send({ message: { request: 'unsubscribe', streams: drop.map((feed) => ({ feed })) } });
+    }
+  }
+
+  private subscriberCallbacks(gen: number, intent: { closedOnPurpose: boolean }): HandleCallbacks {
+    const mine = () => !this.stale(gen) && !intent.closedOnPurpose && this.sub !== null && (this.sub as { __intent?: unknown }).__intent === intent;
+    return {
+      onmessage: (msg, jsep) => {
+        if (this.stale(gen)) return;
+        if (msg.error) {
+          // A feed that left between `publishers` and our subscribe: not fatal.
+          if (msg.error_code === 428) return;
+          return this.fail(videoroomError(msg), gen);
+        }
+        if (jsep && this.sub) {
+          const sub = this.sub;
+          sub.createAnswer({
+            jsep,
+            tracks: [],
+            success: (answer) => {
+              if (this.stale(gen)) return;
+              sub.send({ message: { request: 'start', room: this.media.room }, jsep: answer });
+            },
+            error: (e) => this.fail(`cannot receive the other side's media: ${describe(e)}`, gen),
+          });
+        }
+      },
+      onremotetrack: (track, mid, on, meta) => {
+        if (this.stale(gen)) return;
+        const reason = meta?.reason;
+        if (on) {
+          if (track.kind === 'audio') track.enabled = this.focused;
+          if (track.kind === 'video' && this.timings.remoteVideoAt === undefined) this.timings.remoteVideoAt = performance.now();
+          if (this.remoteTracks.get(mid) === track) return;
+          this.remoteTracks.set(mid, track);
+        } else {
+          if (reason === 'mute') return; // a paused feed: keep the track, it comes back on unmute
+          if (!this.remoteTracks.delete(mid)) return;
+        }
+        this.set({ remote: this.remoteTracks.size ? new MediaStream([...this.remoteTracks.values()]) : null });
+      },
+      webrtcState: (on, reason) => {
+        if (!mine()) return;
+        if (on) this.timings.subscribedAt = performance.now();
+        else if (this.feeds.size) this.fail(`the media server closed the other side's video${reason ? ` (${reason})` : ''}`, gen);
+      },
+      iceState: (s) => {
+        if (mine()) this.onIce(s, 'remote video', gen);
+      },
+      slowLink: (uplink, lost) => this.onSlowLink(uplink, lost, gen),
+      ondetached: () => {
+        if (mine() && this.feeds.size) this.fail('the media server dropped the other side’s video (handle detached)', gen);
+      },
+    };
+  }
+
+  private onIce(s: string, what: string, gen: number): void {
+    if (this.stale(gen)) return;
+    if (s === 'failed') this.fail(`network path to the media server failed (ICE failed on the ${what} connection)`, gen);
+    else if (s === 'disconnected') this.warn(`connection to the media server interrupted (${what}); reconnecting…`);
+    else if ((s === 'connected' || s === 'completed') && this.state.warning?.startsWith('connection to the media server interrupted')) {
+      this.set({ warning: null });
+    }
+  }
+
+  private onSlowLink(uplink: boolean, lost: number, gen: number): void {
+    if (this.stale(gen)) return;
+    this.warn(`poor network: ${lost} packets lost ${uplink ? 'from the media server' : 'on the way to the media server'}`);
+  }
+
+  private async teardown(): Promise<void> {
+    if (this.warningTimer) clearTimeout(this.warningTimer);
+    this.warningTimer = null;
+    const handles = [this.sub, this.pub].filter((h): h is PluginHandle => h !== null);
+    const sub = this.sub as (PluginHandle & { __intent?: { closedOnPurpose: boolean } }) | null;
+    if (sub?.__intent) sub.__intent.closedOnPurpose = true;
+    this.sub = null;
+    this.pub = null;
+    this.subAttaching = null;
+    this.myId = null;
+    this.privateId = null;
+    this.joined = false;
+    this.published = false;
+    this.feeds.clear();
+    this.subscribed.clear();
+    this.remoteTracks.clear();
+    const tracks = this.localTracks;
+    this.localTracks = [];
+    const timeout = this.adapter.detachTimeoutMs;
+    await Promise.all(handles.map((h) => detach(h, timeout)));
+    tracks.forEach((t) => t.stop());
+  }
+}
+
+/** Hangs up and detaches a handle; never throws and never waits longer than `timeoutMs`. */
+function detach(h: PluginHandle, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, timeoutMs);
+    const done = () => (clearTimeout(t), resolve());
+    try {
+      h.detach({ success: done, error: done });
+    } catch {
+      done();
+    }
+  });
+}
+
+/**
+ * Resolves with performance.now() of the first frame that `video` decodes and presents
+ * (requestVideoFrameCallback; falls back to the first `videoWidth > 0` seen on a timer).
+ */
+export function firstFrame(video: HTMLVideoElement, timeoutMs = 10_000): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no video frame within ${timeoutMs} ms`)), timeoutMs);
+    const done = (t: number) => (clearTimeout(timer), resolve(t));
+    if ('requestVideoFrameCallback' in video) {
+      video.requestVideoFrameCallback(() => done(performance.now()));
+    } else {
+      const poll = () => ((video as HTMLVideoElement).videoWidth > 0 ? done(performance.now()) : setTimeout(poll, 5));
+      poll();
+    }
+  });
+}
