@@ -12,6 +12,7 @@ import { Engine } from '../core/engine.js';
 import type { Effect } from '../core/effects.js';
 import type { EngineEvent } from '../core/events.js';
 import { Heap } from '../core/heap.js';
+import { checkInvariants } from '../core/invariants.js';
 import type { DispatchStrategy } from '../core/strategies.js';
 import { nextAction, type AgentOrder, type SimAgent } from './agent-model.js';
 import { prng, quantile, sampler, type DistName } from './distributions.js';
@@ -40,6 +41,8 @@ export interface SimOptions extends Workload {
   /** The service-level threshold: a call answered within this many seconds counts as in time. */
   withinSec: number;
   agentOrder?: AgentOrder;
+  /** Check the engine's invariants (core/invariants.ts) after every event; slow, for tests. */
+  checkInvariants?: boolean;
 }
 
 export interface SimResult {
@@ -140,6 +143,10 @@ export function simulate(opts: SimOptions, customers?: Customer[]): SimResult {
     events++;
     const r = engine.apply(e);
     if (!r.ok) throw new Error(`engine refused ${e.type}: ${r.error.message}`);
+    if (opts.checkInvariants) {
+      const broken = checkInvariants(engine, e.now);
+      if (broken.length) throw new Error(`after ${e.type} at ${e.now}: ${broken.join('; ')}`);
+    }
     for (const eff of r.effects) effect(eff);
   };
 

@@ -90,10 +90,10 @@ describe('the simulation itself', () => {
     assert.ok(r.inServiceWaitP90Sec >= r.inServiceWaitMeanSec * 0.5);
   });
 
-  test('agent orders all complete every call under every strategy', () => {
+  test('every strategy and agent order completes every call, with the engine invariants holding after every event', () => {
     for (const strategy of ['least-busy', 'longest-idle', 'round-robin', 'fill-first', 'hold-on-request', 'threshold']) {
       for (const agentOrder of ['ring-first', 'returns-first', 'fifo'] as const) {
-        const r = simulate({ ...opts, hours: 2, agents: 14, strategy, agentOrder });
+        const r = simulate({ ...opts, hours: 2, agents: 14, strategy, agentOrder, checkInvariants: true });
         assert.ok(r.calls > 150, `${strategy}/${agentOrder}`);
       }
     }
