@@ -31,6 +31,8 @@ const offline: ConnectionStatus = { state: 'offline', retryAt: null, error: null
 class SimClient<M extends AgentMessage | CallerMessage> implements ControlClient<M> {
   status: ConnectionStatus = online;
   private readonly listeners = new Set<(e: ClientEvent) => void>();
+  /** The latest seat / queue / call message, replayed to a late subscriber (as a server sends them after hello). */
+  private readonly latest = new Map<ServerMessage['type'], ServerMessage>();
 
   constructor(
     private readonly role: 'agent' | 'caller',
@@ -48,10 +50,14 @@ class SimClient<M extends AgentMessage | CallerMessage> implements ControlClient
 
   subscribe(listener: (e: ClientEvent) => void): () => void {
     this.listeners.add(listener);
+    // `agent()` signs in before anyone can subscribe: a store made from the client right after
+    // still starts from the seat it was signed in with.
+    for (const message of this.latest.values()) listener({ type: 'message', message });
     return () => this.listeners.delete(listener);
   }
 
   deliver(message: ServerMessage): void {
+    if (message.type === 'seat' || message.type === 'queue' || message.type === 'call') this.latest.set(message.type, message);
     for (const l of [...this.listeners]) l({ type: 'message', message });
   }
 
