@@ -94,7 +94,7 @@ export function capacityChart(rows: ChartRow[], o: ChartOptions = {}): string {
   if (o.talkOnlyErlangs !== undefined) {
     const y = fmt(yA(o.talkOnlyErlangs));
     out.push(`<line x1="${m.left}" x2="${m.left + pw}" y1="${y}" y2="${y}" stroke="#333" stroke-dasharray="5 4"/>`);
-    out.push(`<text x="${m.left + pw - 4}" y="${Number(y) - 5}" text-anchor="end" fill="#333">talk-only bound ${fmt(o.talkOnlyErlangs)}</text>`);
+    out.push(`<text x="${m.left + pw - 4}" y="${fmt(Number(y) + 15)}" text-anchor="end" fill="#333" stroke="#fff" stroke-width="3" paint-order="stroke">talk-only bound ${fmt(o.talkOnlyErlangs)}</text>`);
   }
   // Wait line.
   const pts = rows.map((r, i) => `${fmt(x(i))},${fmt(yW(r.inServiceWaitP90Sec))}`).join(' ');
