@@ -1,0 +1,488 @@
+import { ContextProvider } from '@lit/context';
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ConnectionStatus } from '../../core/control-client.js';
+import type { MediaAdapter } from '../../core/media-adapter.js';
+import { MAX_SPLITS } from '../../core/protocol.js';
+import { SeatStore, type SeatState } from '../../core/seat-store.js';
+import type { Simulator } from '../../core/simulator.js';
+import { SeatElement } from '../base/seat-element.js';
+import { pageSimulator } from '../control/page-simulator.js';
+import { WebSocketControlClient, endpointFor } from '../control/ws-client.js';
+import { mediaAdapterContext, seatStoreContext } from '../context/seat-context.js';
+import { SelectController } from '../context/select-controller.js';
+import { TickController } from '../context/tick-controller.js';
+import type { SeatErrorDetail } from '../events/seat-error.js';
+import { LocalizeController } from '../i18n/localize.js';
+import { FakeMediaAdapter } from '../media/fake-adapter.js';
+import type { RingOption, SeatSplit } from '../seat-split/seat-split.component.js';
+import '../seat-split/seat-split.js';
+import styles from './multi-seat.styles.js';
+import { deriveSeatEvents } from './seat-events.js';
+
+/** Every part of `<seat-split>`, passed out through `<multi-seat>` under the same names. */
+const SPLIT_PARTS = [
+  'pane', 'header', 'index', 'badge', 'state-badge', 'focus-badge', 'virtual-seat', 'timer', 'stage', 'video',
+  'remote-video', 'self-view', 'consult-video', 'placeholder', 'media-status', 'attention', 'customer', 'customer-name',
+  'actions', 'button', 'answer', 'reject', 'hangup', 'focus', 'consult', 'transfer', 'dial', 'done', 'cancel-consult',
+  'complete-transfer', 'retry', 'form', 'input', 'submit', 'cancel', 'transfer-kind', 'target',
+].join(', ');
+
+const REASONS = [
+  ['break', 'reasonBreak'],
+  ['meeting', 'reasonMeeting'],
+  ['training', 'reasonTraining'],
+  ['other', 'reasonOther'],
+] as const;
+
+interface BarSlice {
+  connection: ConnectionStatus;
+  seatId: string | null;
+  ready: boolean;
+  reason: string | null;
+  waiting: number;
+  splits: number;
+  pending: Record<string, true>;
+}
+
+/** Creates the Janus adapter; loaded on demand so pages and tests without a server never fetch it. */
+export type MediaAdapterFactory = () => Promise<MediaAdapter<MediaStream>>;
+
+const janusFactory: MediaAdapterFactory = async () => {
+  const { JanusMediaAdapter } = await import('../media/janus-adapter.js');
+  return new JanusMediaAdapter();
+};
+
+/**
+ * @summary A multi-split video seat: one agent, N panes, each bound to its own call channel.
+ * Signs in to the control center (or, without `server`, to an in-browser simulator), shows a
+ * seat bar (ready switch, connection, waiting calls) and one `<seat-split>` per split, and gives
+ * them the store through @lit/context.
+ *
+ * @attr server - The control center's WebSocket URL (`ws://host:port`; `/v1/agent` is added). Without it the seat runs on the in-browser simulator.
+ * @attr token - The agent's JWT. On the simulator (no `server`) it is read as the seat id (default `seat-1`).
+ * @attr splits - How many panes, 1–8 (default 2; R1).
+ * @attr layout - `grid` (default), `row` or `stack`.
+ * @attr lang - `en` or `zh-CN`; default: the nearest `lang` up the page.
+ * @attr keyboard - `on` (default) or `off`: Alt+1…8 focus a split, Alt+A answers, Alt+H hangs up the focused split.
+ * @attr preview - `on` (default) or `off`: show a ringing call's video, muted, before answering.
+ * @attr ring - `auto` (default: a ring tone, or a soft beep while talking in another split), `tone`, `beep` or `off`.
+ * @attr ring-volume - 0–1 (default 0.3).
+ *
+ * @event seat-ready-change - The seat turned ready or not ready. `detail: {ready, reason}`.
+ * @event seat-offer - A call rings on a split. `detail: {split, call, virtualSeat}`.
+ * @event seat-answer - A call connected on a split (pop the CRM record here). `detail: {split, call, virtualSeat}`.
+ * @event seat-before-hangup - Cancelable, before the agent hangs up; `preventDefault()` vetoes.
+ * @event seat-hangup - A call left its split. `detail: {split, call, virtualSeat, reason}`.
+ * @event seat-focus - Focus moved (R10). `detail: {split, call, virtualSeat}`.
+ * @event seat-transfer - A transfer was accepted. `detail: {split, call, virtualSeat, to, mode}`.
+ * @event seat-consult - A consult started, was answered or ended. `detail: {split, call, virtualSeat, to, state}`.
+ * @event seat-attention - A customer asked for the agent (R18). `detail: {split, call, virtualSeat, since, order}`.
+ * @event seat-connection-change - `detail: {state, retryAt, error}`.
+ * @event seat-error - Bad configuration, a lost or refused connection, a refused command, or media failing. `detail: {source, code, message, split?}`.
+ *
+ * @csspart base - The whole seat.
+ * @csspart bar - The seat bar.
+ * @csspart seat-id - The seat's id in the bar.
+ * @csspart ready-switch - The ready / not-ready switch (also `button`).
+ * @csspart reason - The not-ready reason select.
+ * @csspart connection - The connection state.
+ * @csspart waiting - The count of waiting calls.
+ * @csspart message - A configuration, connection or command message.
+ * @csspart dismiss - The button that dismisses a command error (also `button`).
+ * @csspart splits - The container of the panes.
+ * @csspart split - Each `<seat-split>`; all of its parts are exported under their own names (`answer`, `hangup`, `pane`, …).
+ *
+ * @cssproperty [--seat-color-accent=#2563eb] - Focus, primary buttons, links.
+ * @cssproperty [--seat-color-on-accent=#ffffff] - Text on the accent colour.
+ * @cssproperty [--seat-color-ring=#d97706] - The ringing border and badge.
+ * @cssproperty [--seat-color-danger=#b91c1c] - Hang up, errors, offline.
+ * @cssproperty [--seat-color-success=#15803d] - Answer, connected, online, ready.
+ * @cssproperty [--seat-color-attention=#7c3aed] - The R18 badge and border.
+ * @cssproperty [--seat-color-surface=#ffffff] - Pane background.
+ * @cssproperty [--seat-color-surface-raised=#f3f4f6] - Bar, forms and messages.
+ * @cssproperty [--seat-color-text=#111827] - Text.
+ * @cssproperty [--seat-color-muted=#4b5563] - Secondary text.
+ * @cssproperty [--seat-color-border=#d1d5db] - Borders.
+ * @cssproperty [--seat-color-video-background=#1f2937] - Behind videos.
+ * @cssproperty [--seat-radius=8px] - Corner radius.
+ * @cssproperty [--seat-spacing=8px] - The spacing unit.
+ * @cssproperty [--seat-font=system-ui, sans-serif] - The font family.
+ * @cssproperty [--seat-focus-ring=3px solid #2563eb] - The keyboard focus outline.
+ */
+export class MultiSeat extends SeatElement {
+  static override styles = styles;
+
+  @property() server?: string;
+  @property() token?: string;
+  /** 1–8; anything else shows a configuration message. */
+  @property() splits: string | number = 2;
+  @property({ reflect: true }) layout: 'grid' | 'row' | 'stack' = 'grid';
+  @property({ reflect: true }) override lang!: string;
+  @property() keyboard: 'on' | 'off' = 'on';
+  @property() preview: 'on' | 'off' = 'on';
+  @property() ring: RingOption = 'auto';
+  @property({ type: Number, attribute: 'ring-volume' }) ringVolume = 0.3;
+  /** The simulator a seat without `server` signs in to (default: the page's shared one). */
+  @property({ attribute: false }) simulator?: Simulator;
+  /** How the media adapter is made when `server` is set and none is given (default: the Janus adapter, loaded lazily). */
+  @property({ attribute: false }) mediaAdapterFactory: MediaAdapterFactory = janusFactory;
+
+  @state() private configError: string | null = null;
+  @state() private mediaError: string | null = null;
+  @state() private commandError: SeatErrorDetail | null = null;
+  @state() private reason = 'break';
+
+  private readonly localize = new LocalizeController(this);
+  private readonly storeProvider = new ContextProvider(this, { context: seatStoreContext });
+  private readonly mediaProvider = new ContextProvider(this, { context: mediaAdapterContext, initialValue: null });
+  private readonly bar = new SelectController<SeatState, BarSlice>(
+    this,
+    (s) => ({
+      connection: s.connection,
+      seatId: s.seat?.seatId ?? null,
+      ready: s.seat?.ready ?? false,
+      reason: s.seat?.notReadyReason ?? null,
+      waiting: s.waiting,
+      splits: s.seat?.splits.length ?? 0,
+      pending: s.pending,
+    }),
+    {
+      connection: { state: 'connecting', retryAt: null, error: null },
+      seatId: null,
+      ready: false,
+      reason: null,
+      waiting: 0,
+      splits: 0,
+      pending: {},
+    },
+  );
+
+  private _store: SeatStore | undefined;
+  private externalStore = false;
+  private _media: MediaAdapter<MediaStream> | null = null;
+  private externalMedia = false;
+  private ownsStore = false;
+  private ownsMedia = false;
+  private generation = 0;
+  private stopEvents: (() => void) | null = null;
+  private readonly transferred = new Set<string>();
+  private needsBuild = true;
+
+  constructor() {
+    super();
+    new TickController(this, () => this.bar.value.connection.state === 'reconnecting');
+    this.addEventListener('seat-transfer', (e) => this.transferred.add(e.detail.call.callId));
+    this.addEventListener('seat-error', (e) => {
+      if (e.detail.source === 'command' && e.composedPath()[0] !== this) this.commandError = e.detail;
+    });
+  }
+
+  /** The seat's store: the same state and commands the panes use, for a headless integration. Set it to bring your own. */
+  get store(): SeatStore | undefined {
+    return this._store;
+  }
+  set store(store: SeatStore | undefined) {
+    const old = this._store;
+    this.externalStore = !!store;
+    this.needsBuild = true;
+    if (!store) this._store = undefined;
+    else this.useStore(store, false);
+    this.requestUpdate('store', old);
+  }
+
+  /** The media adapter the panes join rooms through. Set it to inject one (say, a configured Janus adapter). */
+  get mediaAdapter(): MediaAdapter<MediaStream> | null {
+    return this._media;
+  }
+  set mediaAdapter(adapter: MediaAdapter<MediaStream> | null) {
+    const old = this._media;
+    this.externalMedia = !!adapter;
+    if (this.ownsMedia && this._media && this._media !== adapter) void this._media.dispose();
+    this.ownsMedia = false;
+    this.setMedia(adapter);
+    if (!adapter) this.needsBuild = true;
+    this.requestUpdate('mediaAdapter', old);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('keydown', this.onKeydown);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('keydown', this.onKeydown);
+    // Moving the element in the page disconnects and reconnects it at once: keep the session then.
+    queueMicrotask(() => {
+      if (!this.isConnected) {
+        this.teardown();
+        this.needsBuild = true;
+      }
+    });
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('server') || changed.has('token') || changed.has('splits') || changed.has('simulator')) this.needsBuild = true;
+    if (this.needsBuild && this.isConnected) {
+      this.needsBuild = false;
+      this.build();
+    }
+  }
+
+  /** The configured split count, or null when it is not 1–8. */
+  private splitCount(): number | null {
+    const n = Number(this.splits);
+    return Number.isInteger(n) && n >= 1 && n <= MAX_SPLITS && String(this.splits).trim() !== '' ? n : null;
+  }
+
+  private validate(): string | null {
+    const t = this.localize;
+    if (this.splitCount() === null) return t.term('errSplits', String(this.splits));
+    if (this.server) {
+      try {
+        endpointFor(this.server, 'agent');
+      } catch {
+        return t.term('errServer', this.server);
+      }
+      if (!this.token) return t.term('errNoToken');
+    }
+    return null;
+  }
+
+  private build(): void {
+    const gen = ++this.generation;
+    this.configError = null;
+    this.commandError = null;
+    if (this.externalStore && this._store) {
+      this.useStore(this._store, false);
+      if (!this.externalMedia && !this._media) this.loadMedia(gen, !!this.server);
+      return;
+    }
+    this.teardown();
+    const error = this.validate();
+    if (error) {
+      this.configError = error;
+      this.emit('seat-error', { detail: { source: 'config', code: 'config', message: error } });
+      return;
+    }
+    const n = this.splitCount()!;
+    if (this.server) {
+      const client = new WebSocketControlClient<import('../../core/protocol.js').AgentMessage>({
+        url: this.server,
+        token: this.token!,
+        role: 'agent',
+        splits: n,
+      });
+      this.useStore(new SeatStore(client), true);
+    } else {
+      const sim = this.simulator ?? pageSimulator();
+      this.useStore(new SeatStore(sim.agent(this.token || 'seat-1', n)), true);
+    }
+    if (!this.externalMedia) this.loadMedia(gen, !!this.server);
+  }
+
+  private useStore(store: SeatStore, owned: boolean): void {
+    if (this._store !== store) {
+      if (this.ownsStore) this._store?.dispose();
+      this.stopEvents?.();
+      this.stopEvents = null;
+    }
+    this._store = store;
+    this.ownsStore = owned;
+    this.storeProvider.setValue(store);
+    this.bar.setStore(store);
+    if (!this.stopEvents) {
+      this.stopEvents = store.subscribe((next, prev) => this.onStoreChange(next, prev));
+    }
+  }
+
+  private loadMedia(gen: number, real: boolean): void {
+    this.mediaError = null;
+    if (!real) {
+      this.ownsMedia = true;
+      this.setMedia(new FakeMediaAdapter());
+      return;
+    }
+    this.mediaAdapterFactory().then(
+      (adapter) => {
+        if (gen !== this.generation || this.externalMedia) return void adapter.dispose();
+        this.ownsMedia = true;
+        this.setMedia(adapter);
+      },
+      (e: unknown) => {
+        if (gen !== this.generation) return;
+        this.mediaError = e instanceof Error ? e.message : String(e);
+        this.emit('seat-error', { detail: { source: 'media', code: 'media', message: this.localize.term('errMedia', this.mediaError) } });
+      },
+    );
+  }
+
+  private setMedia(adapter: MediaAdapter<MediaStream> | null): void {
+    this._media = adapter;
+    this.mediaProvider.setValue(adapter);
+  }
+
+  private teardown(): void {
+    this.generation++;
+    this.stopEvents?.();
+    this.stopEvents = null;
+    if (this.ownsStore) this._store?.dispose();
+    if (this.ownsStore) {
+      this._store = undefined;
+      this.storeProvider.setValue(undefined);
+      this.bar.setStore(undefined);
+    }
+    this.ownsStore = false;
+    if (this.ownsMedia && this._media) void this._media.dispose();
+    if (this.ownsMedia) this.setMedia(null);
+    this.ownsMedia = false;
+  }
+
+  private onStoreChange(next: SeatState, prev: SeatState): void {
+    for (const e of deriveSeatEvents(prev, next, this.transferred)) {
+      this.dispatchEvent(new CustomEvent(e.name, { bubbles: true, composed: true, detail: e.detail }));
+      if (e.name === 'seat-hangup') this.transferred.delete(e.detail.call.callId);
+    }
+    if (next.connection !== prev.connection) {
+      this.emit('seat-connection-change', { detail: next.connection });
+      const err = next.connection.error;
+      if (err && (err.code !== prev.connection.error?.code || prev.connection.state === 'online')) {
+        this.emit('seat-error', { detail: { source: 'connection', code: err.code, message: this.connectionMessage(next.connection) } });
+      }
+    }
+  }
+
+  private connectionMessage(c: ConnectionStatus): string {
+    const t = this.localize;
+    switch (c.error?.code) {
+      case undefined:
+        return '';
+      case 'unreachable':
+        return t.term('errUnreachable');
+      case 'unauthorized':
+        return t.term('errUnauthorized');
+      case 'replaced':
+        return t.term('errReplaced');
+      default:
+        return c.error?.message ?? '';
+    }
+  }
+
+  // ---- keyboard ----------------------------------------------------------------------------
+
+  private splitElements(): SeatSplit[] {
+    return [...this.renderRoot.querySelectorAll<SeatSplit>('seat-split')];
+  }
+
+  private readonly onKeydown = (e: KeyboardEvent): void => {
+    if (this.keyboard === 'off' || !e.altKey || e.ctrlKey || e.metaKey || !this._store) return;
+    const seat = this._store.getState().seat;
+    if (!seat) return;
+    const splits = this.splitElements();
+    const digit = /^Digit([1-8])$/.exec(e.code);
+    if (digit) {
+      const el = splits[Number(digit[1]) - 1];
+      if (!el) return;
+      e.preventDefault();
+      el.takeFocus();
+      el.focusControl();
+    } else if (e.code === 'KeyA') {
+      const ringing = seat.splits.find((s) => s.state === 'ringing');
+      if (!ringing) return;
+      e.preventDefault();
+      splits[ringing.index]?.answer();
+    } else if (e.code === 'KeyH') {
+      if (seat.focus === null) return;
+      e.preventDefault();
+      splits[seat.focus]?.hangup();
+    }
+  };
+
+  // ---- rendering ---------------------------------------------------------------------------
+
+  private toggleReady(): void {
+    const store = this._store;
+    if (!store) return;
+    const run = this.bar.value.ready ? store.notReady(this.reason) : store.ready();
+    run.catch((e: { code?: string; message?: string }) => {
+      if (e?.message?.endsWith('already in progress')) return;
+      this.commandError = { source: 'command', code: e?.code ?? 'internal', message: e?.message ?? String(e) };
+      this.emit('seat-error', { detail: this.commandError });
+    });
+  }
+
+  private onReason(e: Event): void {
+    this.reason = (e.target as HTMLSelectElement).value;
+    if (!this.bar.value.ready) this._store?.notReady(this.reason).catch(() => {});
+  }
+
+  override render() {
+    const t = this.localize;
+    if (this.configError) {
+      return html`<div part="base" class="seat">
+        <div part="message" class="message error" role="alert">${this.configError}</div>
+      </div>`;
+    }
+    const b = this.bar.value;
+    const c = b.connection;
+    const online = c.state === 'online';
+    const count = b.splits || this.splitCount() || 0;
+    const reasonText = b.reason === 'no-answer' ? t.term('reasonNoAnswer') : null;
+    let connection = t.term(c.state === 'online' ? 'online' : c.state === 'offline' ? 'offline' : 'connecting');
+    if (c.state === 'reconnecting') connection = t.term('reconnecting', Math.max(0, Math.ceil(((c.retryAt ?? Date.now()) - Date.now()) / 1000)));
+    const connError = this.connectionMessage(c);
+    return html`<div part="base" class="seat">
+      <div part="bar" class="bar" role="group" aria-label=${t.term('seatBar')}>
+        ${b.seatId ? html`<span part="seat-id" class="seat-id">${b.seatId}</span>` : nothing}
+        <button
+          part="button ready-switch"
+          class="ready-switch"
+          role="switch"
+          aria-checked=${b.ready ? 'true' : 'false'}
+          aria-label=${t.term('readySwitch')}
+          ?disabled=${!online || !b.seatId}
+          @click=${this.toggleReady}
+        >
+          ${b.ready ? t.term('ready') : t.term('notReady')}
+        </button>
+        ${!b.ready && b.seatId
+          ? html`<label part="reason" class="reason"
+              >${t.term('reason')}
+              <select aria-label=${t.term('reason')} .value=${this.reason} @change=${this.onReason} ?disabled=${!online}>
+                ${REASONS.map(([v, k]) => html`<option value=${v} ?selected=${v === this.reason}>${t.term(k)}</option>`)}
+              </select></label
+            >
+            ${reasonText ? html`<span class="detail">${reasonText}</span>` : nothing}`
+          : nothing}
+        <span part="connection" class="connection" data-state=${c.state} role="status">${connection}${this.server ? nothing : html` · ${t.term('simulated')}`}</span>
+        <span part="waiting" class="waiting" aria-live="polite">${t.term('waiting', b.waiting)}</span>
+      </div>
+      ${connError ? html`<div part="message" class="message error" role="alert">${connError}</div>` : nothing}
+      ${this.mediaError ? html`<div part="message" class="message error" role="alert">${t.term('errMedia', this.mediaError)}</div>` : nothing}
+      ${this.commandError
+        ? html`<div part="message" class="message error" role="alert">
+            <span>${t.term('errCommand', this.commandError.message)}</span>
+            <button part="button dismiss" @click=${() => (this.commandError = null)}>${t.term('dismiss')}</button>
+          </div>`
+        : nothing}
+      <div part="splits" class="splits">
+        ${repeat(
+          Array.from({ length: count }, (_, i) => i),
+          (i) => i,
+          (i) => html`<seat-split
+            part="split"
+            exportparts=${SPLIT_PARTS}
+            index=${i}
+            lang=${ifDefined(this.lang || undefined)}
+            preview=${this.preview}
+            ring=${this.ring}
+            ring-volume=${this.ringVolume}
+          ></seat-split>`,
+        )}
+      </div>
+    </div>`;
+  }
+}

@@ -1,0 +1,517 @@
+import { consume } from '@lit/context';
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import type { MediaAdapter } from '../../core/media-adapter.js';
+import type { CallView, SplitView, TransferTarget } from '../../core/protocol.js';
+import type { SeatState, SeatStore } from '../../core/seat-store.js';
+import { SeatElement } from '../base/seat-element.js';
+import { mediaAdapterContext, seatStoreContext } from '../context/seat-context.js';
+import { SelectController } from '../context/select-controller.js';
+import { TickController } from '../context/tick-controller.js';
+import type { SeatCallDetail } from '../events/detail.js';
+import { LocalizeController } from '../i18n/localize.js';
+import { RingTone, type RingSound } from '../ring/ring-tone.js';
+import styles from './seat-split.styles.js';
+import { SplitMedia, type MediaWant } from './split-media.js';
+
+/** `auto`: a ring tone, or a soft beep while the agent talks in another split. */
+export type RingOption = 'auto' | RingSound;
+
+interface Slice {
+  split: SplitView | null;
+  focus: number | null;
+  seatId: string | null;
+  attention: number[];
+  pending: Record<string, true>;
+  online: boolean;
+}
+
+const empty: Slice = { split: null, focus: null, seatId: null, attention: [], pending: {}, online: false };
+
+const stateKey = {
+  idle: 'stateIdle',
+  ringing: 'stateRinging',
+  dialing: 'stateDialing',
+  connected: 'stateConnected',
+  consulting: 'stateConsulting',
+  wrapup: 'stateWrapup',
+} as const;
+
+/**
+ * @summary One pane of a seat: a split bound to its own call channel (R1). Shows the
+ * customer's video large and the agent's self-view small, the customer's name, the virtual
+ * seat, a state badge and a call timer, and the buttons the split's state allows.
+ *
+ * @attr index - The split's index, 0-based.
+ *
+ * @event seat-before-hangup - Cancelable; fired when the agent asks to hang up. `preventDefault()` vetoes it.
+ * @event seat-transfer - A transfer this pane asked for was accepted (R13, R14).
+ * @event seat-error - A command was refused or the media failed (`source`: `command` | `media`).
+ *
+ * @csspart pane - The pane's frame; carries the ringing border.
+ * @csspart header - The row with the index, badges, virtual seat and timer.
+ * @csspart index - "Split 1".
+ * @csspart badge - Every badge (generic).
+ * @csspart state-badge - The split state badge.
+ * @csspart focus-badge - "In focus", on the focused split.
+ * @csspart virtual-seat - The call's virtual seat id.
+ * @csspart timer - The call timer.
+ * @csspart stage - The video area.
+ * @csspart video - Every video (generic).
+ * @csspart remote-video - The customer's video.
+ * @csspart self-view - The agent's own camera.
+ * @csspart consult-video - The consulted agent's video while consulting.
+ * @csspart placeholder - The text shown on the stage when there is no video.
+ * @csspart media-status - The media progress or failure notice.
+ * @csspart attention - The R18 badge: the customer asked for the agent.
+ * @csspart customer - The customer's name and queue.
+ * @csspart customer-name - The customer's name.
+ * @csspart actions - The row of buttons.
+ * @csspart button - Every button (generic).
+ * @csspart answer - Answer (ringing).
+ * @csspart reject - Reject (ringing).
+ * @csspart hangup - Hang up.
+ * @csspart focus - Talk: gives this split focus (R10).
+ * @csspart consult - Consult another seat (R13).
+ * @csspart transfer - Transfer to a seat or a queue (R14).
+ * @csspart dial - Dial a customer (R12).
+ * @csspart done - End wrap-up (R11).
+ * @csspart cancel-consult - Cancel the consult (R13).
+ * @csspart complete-transfer - Complete the warm transfer (R13).
+ * @csspart retry - Retry the media after a failure.
+ * @csspart form - The inline dial / consult / transfer form.
+ * @csspart input - Inputs of the form.
+ *
+ * @cssproperty [--seat-color-ring=#d97706] - The ringing border and badge.
+ * @cssproperty [--seat-color-accent=#2563eb] - Focus and primary buttons.
+ * @cssproperty [--seat-color-attention=#7c3aed] - The R18 badge.
+ */
+export class SeatSplit extends SeatElement {
+  static override styles = styles;
+
+  /** The split's index, 0-based. */
+  @property({ type: Number, reflect: true }) index = 0;
+
+  /** The seat's store; given by an enclosing `<multi-seat>` through context, or set directly. */
+  @consume({ context: seatStoreContext, subscribe: true })
+  @property({ attribute: false })
+  store?: SeatStore;
+
+  /** The media adapter; given by `<multi-seat>` through context, or set directly. Null: no video. */
+  @consume({ context: mediaAdapterContext, subscribe: true })
+  @property({ attribute: false })
+  mediaAdapter: MediaAdapter<MediaStream> | null = null;
+
+  /** Show a ringing call's video, muted, before answering (`on` | `off`). */
+  @property() preview: 'on' | 'off' = 'on';
+
+  /** The ring sound: `auto` (tone, or a soft beep while talking in another split), `tone`, `beep`, `off`. */
+  @property() ring: RingOption = 'auto';
+
+  /** Ring volume, 0–1. */
+  @property({ type: Number, attribute: 'ring-volume' }) ringVolume = 0.3;
+
+  @state() private form: 'dial' | 'consult' | 'transfer' | null = null;
+  @state() private transferKind: 'seat' | 'queue' = 'seat';
+  @state() private announcement = '';
+
+  private readonly localize = new LocalizeController(this);
+  private readonly slice = new SelectController<SeatState, Slice>(
+    this,
+    (s) => ({
+      split: s.seat?.splits[this.index] ?? null,
+      focus: s.seat?.focus ?? null,
+      seatId: s.seat?.seatId ?? null,
+      attention: s.attention,
+      pending: s.pending,
+      online: s.connection.state === 'online',
+    }),
+    empty,
+    (next, prev) => this.announce(next, prev),
+  );
+  private readonly media = new SplitMedia(() => this.requestUpdate());
+  private readonly consultMedia = new SplitMedia(() => this.requestUpdate());
+  private ringTone: RingTone | null = null;
+
+  constructor() {
+    super();
+    new TickController(this, () => !!this.slice.value.split?.call);
+  }
+
+  /** The split's state, from the store. */
+  get split(): SplitView | null {
+    return this.slice.value.split;
+  }
+
+  get isFocused(): boolean {
+    const { split, focus } = this.slice.value;
+    return !!split && focus === split.index;
+  }
+
+  /** What sound the ring makes now (`off` when not ringing). */
+  get ringSound(): RingSound {
+    return this.ringTone?.sound ?? 'off';
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.media.close();
+    this.consultMedia.close();
+    this.ringTone?.stop();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('store') || changed.has('index')) {
+      this.slice.setStore(this.store);
+    }
+    // Joining a room here, not in updated(), lets the leg's first state render in this update.
+    this.media.sync(this.mediaAdapter, this.mediaWant());
+    this.consultMedia.sync(this.mediaAdapter, this.consultWant());
+  }
+
+  protected override updated(): void {
+    const { split } = this.slice.value;
+    const state = split?.state ?? 'idle';
+    this.dataset.state = state;
+    this.toggleAttribute('data-focused', this.isFocused);
+    this.toggleAttribute('data-attention', !!split?.call?.attention && state === 'connected');
+    const ms = this.media.state?.status;
+    if (ms) this.dataset.media = ms;
+    else delete this.dataset.media;
+    this.applyRing();
+  }
+
+  // ---- commands (also used by <multi-seat>'s keyboard map) ----------------------------------
+
+  /** Answers the ringing call (R9). A second call while the first is in flight does nothing. */
+  answer(): void {
+    if (this.split?.state === 'ringing') this.run(() => this.store!.answer(this.index));
+  }
+
+  reject(): void {
+    if (this.split?.state === 'ringing') this.run(() => this.store!.reject(this.index));
+  }
+
+  /** Asks to hang up; fires the cancelable `seat-before-hangup` first. */
+  hangup(): void {
+    const split = this.split;
+    if (!split?.call || !['connected', 'dialing', 'consulting'].includes(split.state)) return;
+    const ev = this.emit('seat-before-hangup', { detail: this.detail(split, split.call), cancelable: true });
+    if (ev.defaultPrevented) return;
+    this.run(() => this.store!.hangup(this.index));
+  }
+
+  /** Gives this split focus (R10): the agent talks to its customer. */
+  takeFocus(): void {
+    if (this.split?.state === 'connected' && !this.isFocused) this.run(() => this.store!.focus(this.index));
+  }
+
+  /** Moves keyboard focus into the pane (its first button). */
+  focusControl(): void {
+    this.renderRoot.querySelector<HTMLElement>('.actions button:not([disabled])')?.focus();
+  }
+
+  private run(command: () => Promise<void>, then?: () => void): void {
+    if (!this.store) return;
+    command().then(then, (e: { code?: string; message?: string }) => {
+      // A second click while the first is in flight is refused locally: nothing to report.
+      if (e?.message?.endsWith('already in progress')) return;
+      this.emit('seat-error', {
+        detail: { source: 'command', code: e?.code ?? 'internal', message: e?.message ?? String(e), split: this.index },
+      });
+    });
+  }
+
+  private detail(split: SplitView, call: CallView): SeatCallDetail {
+    return { split: split.index, call, virtualSeat: call.virtualSeat ?? split.channel };
+  }
+
+  // ---- media and ring ----------------------------------------------------------------------
+
+  private display(): string {
+    const { seatId, split } = this.slice.value;
+    return split?.channel ?? seatId ?? 'agent';
+  }
+
+  private mediaWant(): MediaWant | null {
+    const split = this.split;
+    const media = split?.call?.media;
+    if (!split || !media) return null;
+    const display = this.display();
+    switch (split.state) {
+      case 'ringing':
+        return this.preview === 'off' ? null : { media, publish: false, focused: false, display };
+      case 'connected':
+        return { media, publish: true, focused: this.isFocused, display };
+      case 'consulting':
+      case 'dialing':
+        return { media, publish: true, focused: false, display };
+      default:
+        return null;
+    }
+  }
+
+  private consultWant(): MediaWant | null {
+    const split = this.split;
+    const media = split?.state === 'consulting' ? split.call?.consult?.media : null;
+    return media ? { media, publish: true, focused: true, display: this.display() } : null;
+  }
+
+  private applyRing(): void {
+    const { split, focus } = this.slice.value;
+    let sound: RingSound = 'off';
+    if (split?.state === 'ringing' && this.ring !== 'off') {
+      const talking = focus !== null && focus !== split.index;
+      sound = this.ring === 'auto' ? (talking ? 'beep' : 'tone') : this.ring;
+    }
+    if (sound !== 'off') this.ringTone ??= new RingTone(this.ringVolume);
+    this.ringTone?.play(sound);
+    if (sound === 'off') delete this.dataset.ring;
+    else this.dataset.ring = sound;
+  }
+
+  private announce(next: Slice, prev: Slice): void {
+    const n = next.split;
+    const p = prev.split;
+    if (!n?.call) return;
+    const name = this.customerName(n.call);
+    const same = p?.call?.callId === n.call.callId;
+    if (n.state === 'ringing' && !(same && p?.state === 'ringing')) {
+      this.announcement = this.localize.term('announceRing', name, n.index + 1);
+    } else if (n.call.attention && !(same && p?.call?.attention)) {
+      this.announcement = this.localize.term('announceAttention', name, n.index + 1);
+    }
+  }
+
+  private customerName(call: CallView): string {
+    return call.customer.name || call.customer.id || this.localize.term('customer');
+  }
+
+  // ---- rendering ---------------------------------------------------------------------------
+
+  private onPaneClick(e: MouseEvent): void {
+    // R10: a click anywhere on a connected pane, except on its controls, gives it focus.
+    const path = e.composedPath();
+    if (path.some((n) => n instanceof HTMLElement && /^(BUTTON|INPUT|SELECT|LABEL|FORM)$/.test(n.tagName))) return;
+    this.takeFocus();
+  }
+
+  override render() {
+    const t = this.localize;
+    const { split, attention, pending } = this.slice.value;
+    const state = split?.state ?? 'idle';
+    const call = split?.call ?? null;
+    const n = this.index + 1;
+    const name = call ? this.customerName(call) : '';
+    const elapsed = call ? Math.max(0, (Date.now() - call.since) / 1000) : 0;
+    const rank = attention.indexOf(this.index);
+    const ms = this.media.state;
+    const cs = this.consultMedia.state;
+    const heard = this.isFocused && state === 'connected';
+
+    return html`
+      <section
+        part="pane"
+        class="pane"
+        role="group"
+        aria-label=${call ? `${t.term('split', n)}: ${name}` : t.term('split', n)}
+        @click=${this.onPaneClick}
+      >
+        <div part="header" class="header">
+          <span part="index" class="index">${t.term('split', n)}</span>
+          <span part="badge state-badge" class="badge state-badge" data-state=${state}>${t.term(stateKey[state])}</span>
+          ${this.isFocused ? html`<span part="badge focus-badge" class="badge focus-badge">${t.term('focused')}</span>` : nothing}
+          ${call?.virtualSeat ? html`<span part="virtual-seat" class="virtual-seat">${call.virtualSeat}</span>` : nothing}
+          ${call
+            ? html`<span part="timer" class="timer" role="timer" aria-label=${t.term('callTimer', t.term('duration', elapsed))}
+                >${t.term('duration', elapsed)}</span
+              >`
+            : nothing}
+        </div>
+        <div part="stage" class="stage">
+          ${ms?.remote
+            ? html`<video
+                part="video remote-video"
+                class="remote-video"
+                aria-label=${t.term('customerVideo', name)}
+                autoplay
+                playsinline
+                .muted=${!heard}
+                .srcObject=${ms.remote}
+              ></video>`
+            : html`<div part="placeholder" class="placeholder">${call ? name : t.term('stateIdle')}</div>`}
+          ${ms?.local
+            ? html`<video part="video self-view" class="self-view" aria-label=${t.term('selfView')} autoplay playsinline muted .srcObject=${ms.local}></video>`
+            : nothing}
+          ${cs?.remote
+            ? html`<video
+                part="video consult-video"
+                class="consult-video"
+                aria-label=${call?.consult?.seat ?? ''}
+                autoplay
+                playsinline
+                .srcObject=${cs.remote}
+              ></video>`
+            : nothing}
+          ${rank >= 0 && call?.attention
+            ? html`<span part="badge attention" class="badge attention" ?data-first=${rank === 0} title=${t.term('attentionRank', rank + 1, attention.length)}
+                >${t.term('attention', t.term('duration', Math.max(0, (Date.now() - call.attention.since) / 1000)))}
+                ${attention.length > 1 ? html`· ${rank + 1}/${attention.length}` : nothing}</span
+              >`
+            : nothing}
+          ${this.renderMediaStatus(ms?.status, ms?.error ?? null)}
+        </div>
+        <div part="customer" class="customer">
+          ${call ? html`<span part="customer-name" class="customer-name">${name}</span>` : nothing}
+          ${call?.queue ? html`<span class="detail">${call.queue}</span>` : nothing}
+          ${call?.from ? html`<span class="detail">${t.term('consultFrom', call.from.seat)}</span>` : nothing}
+          ${call?.consult ? html`<span class="detail">${t.term('consultWith', call.consult.seat, call.consult.state === 'connected')}</span>` : nothing}
+        </div>
+        <div part="actions" class="actions">${this.renderActions(state, call, name, pending)}</div>
+        ${this.renderForm()}
+        <div class="sr-only" role="status" aria-live="assertive">${this.announcement}</div>
+      </section>
+    `;
+  }
+
+  private renderMediaStatus(status: string | undefined, error: string | null) {
+    const t = this.localize;
+    if (status === 'connecting' && !this.media.state?.remote) {
+      return html`<div part="media-status" class="media-status" data-status="connecting">${t.term('mediaConnecting')}</div>`;
+    }
+    if (status === 'failed') {
+      return html`<div part="media-status" class="media-status" data-status="failed" role="alert">
+        <span>${t.term('mediaFailed', error ?? '')}</span>
+        <button part="button retry" class="retry" @click=${() => this.media.retry()}>${t.term('retry')}</button>
+      </div>`;
+    }
+    return nothing;
+  }
+
+  private button(part: string, label: string, onClick: () => void, opts: { cls?: string; aria?: string; disabled?: boolean; pressed?: boolean } = {}) {
+    return html`<button
+      part="button ${part}"
+      class=${ifDefined(opts.cls)}
+      aria-label=${ifDefined(opts.aria)}
+      aria-pressed=${ifDefined(opts.pressed === undefined ? undefined : String(opts.pressed))}
+      ?disabled=${opts.disabled ?? false}
+      @click=${onClick}
+    >
+      ${label}
+    </button>`;
+  }
+
+  private renderActions(state: SplitView['state'], call: CallView | null, name: string, pending: Record<string, true>) {
+    const t = this.localize;
+    const n = this.index + 1;
+    const busy = (cmd: string) => !!pending[`${cmd}:${this.index}`];
+    const offline = !this.slice.value.online;
+    const hangup = this.button('hangup', t.term('hangup'), () => this.hangup(), {
+      cls: 'danger',
+      aria: t.term('hangupLabel', name, n),
+      disabled: offline || busy('hangup'),
+    });
+    switch (state) {
+      case 'idle':
+        return this.button('dial', t.term('dial'), () => this.openForm('dial'), { disabled: offline, pressed: this.form === 'dial' });
+      case 'ringing':
+        return html`${this.button('answer', t.term('answer'), () => this.answer(), {
+          cls: 'success',
+          aria: t.term('answerLabel', name, n),
+          disabled: offline || busy('answer'),
+        })}
+        ${this.button('reject', t.term('reject'), () => this.reject(), { disabled: offline || busy('reject') || busy('answer') })}`;
+      case 'dialing':
+        return hangup;
+      case 'connected': {
+        const consultLeg = call?.kind === 'consult';
+        return html`${this.button('focus', t.term('focus'), () => this.takeFocus(), {
+          cls: 'primary',
+          aria: t.term('focusLabel', name, n),
+          pressed: this.isFocused,
+          disabled: offline,
+        })}
+        ${consultLeg
+          ? nothing
+          : html`${this.button('consult', t.term('consult'), () => this.openForm('consult'), { disabled: offline, pressed: this.form === 'consult' })}
+            ${this.button('transfer', t.term('transfer'), () => this.openForm('transfer'), { disabled: offline, pressed: this.form === 'transfer' })}`}
+        ${hangup}`;
+      }
+      case 'consulting':
+        return html`${this.button('cancel-consult', t.term('cancelConsult'), () => this.run(() => this.store!.cancelConsult(this.index)), {
+          disabled: offline || busy('cancel-consult'),
+        })}
+        ${this.button('complete-transfer', t.term('completeTransfer'), () => this.completeTransfer(), {
+          cls: 'primary',
+          disabled: offline || call?.consult?.state !== 'connected' || busy('transfer'),
+        })}
+        ${hangup}`;
+      case 'wrapup':
+        return this.button('done', t.term('done'), () => this.run(() => this.store!.wrapupDone(this.index)), {
+          cls: 'primary',
+          disabled: offline || busy('wrapup-done'),
+        });
+    }
+  }
+
+  private openForm(form: 'dial' | 'consult' | 'transfer'): void {
+    this.form = this.form === form ? null : form;
+    if (this.form) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('.form input')?.focus());
+  }
+
+  private renderForm() {
+    const t = this.localize;
+    const state = this.split?.state;
+    const form = this.form;
+    if (!form || (form === 'dial' && state !== 'idle') || (form !== 'dial' && state !== 'connected')) return nothing;
+    const label = form === 'dial' ? t.term('customerId') : form === 'consult' ? t.term('seatId') : this.transferKind === 'seat' ? t.term('seatId') : t.term('toQueue');
+    const submit = form === 'dial' ? t.term('dial') : form === 'consult' ? t.term('consult') : t.term('transfer');
+    return html`<form part="form" class="form" @submit=${this.onSubmit}>
+      ${form === 'transfer'
+        ? html`<label
+            >${t.term('transferTo')}
+            <select part="input transfer-kind" .value=${this.transferKind} @change=${(e: Event) => (this.transferKind = (e.target as HTMLSelectElement).value as 'seat' | 'queue')}>
+              <option value="seat">${t.term('toSeat')}</option>
+              <option value="queue">${t.term('toQueue')}</option>
+            </select></label
+          >`
+        : nothing}
+      <label>${label} <input part="input target" name="target" required autocomplete="off" /></label>
+      <button part="button submit" class="primary" type="submit">${submit}</button>
+      <button part="button cancel" type="button" @click=${() => (this.form = null)}>${t.term('cancel')}</button>
+    </form>`;
+  }
+
+  private onSubmit(e: SubmitEvent): void {
+    e.preventDefault();
+    const input = (e.target as HTMLFormElement).elements.namedItem('target') as HTMLInputElement;
+    const to = input.value.trim();
+    if (!to) return;
+    const form = this.form;
+    const split = this.split;
+    this.form = null;
+    if (!split) return;
+    if (form === 'dial') this.run(() => this.store!.dial(this.index, to));
+    else if (form === 'consult') this.run(() => this.store!.consult(this.index, to));
+    else if (form === 'transfer' && split.call) {
+      const target: TransferTarget = this.transferKind === 'seat' ? { seat: to } : { queue: to };
+      const call = split.call;
+      this.run(
+        () => this.store!.transfer(this.index, target),
+        () => this.emit('seat-transfer', { detail: { ...this.detail(split, call), to: target, mode: 'blind' } }),
+      );
+    }
+  }
+
+  private completeTransfer(): void {
+    const split = this.split;
+    const call = split?.call;
+    if (!split || !call?.consult) return;
+    const target: TransferTarget = { seat: call.consult.seat };
+    this.run(
+      () => this.store!.transfer(this.index, target),
+      () => this.emit('seat-transfer', { detail: { ...this.detail(split, call), to: target, mode: 'warm' } }),
+    );
+  }
+}
