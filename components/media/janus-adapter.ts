@@ -331,6 +331,11 @@ export class JanusLeg implements MediaLeg<MediaStream> {
     return this.state;
   }
 
+  /** Our publisher id in the room once joined (what the other side subscribes to), else null. */
+  get feedId(): number | null {
+    return this.myId;
+  }
+
   subscribe(listener: (state: MediaLegState<MediaStream>) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
