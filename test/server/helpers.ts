@@ -38,6 +38,8 @@ export async function startHarness(options: StartOptions = {}): Promise<Harness>
     secret: SECRET,
     db: ':memory:',
     janusUrl: null,
+    // Position and queue-size news is throttled; a shorter beat keeps tests quick.
+    queueThrottleMs: 100,
     log: () => {},
     ...options,
     engine: {
