@@ -1,0 +1,368 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { CallerStore, type CallerState } from '../../core/caller-store.js';
+import type { ConnectionStatus } from '../../core/control-client.js';
+import type { MediaAdapter } from '../../core/media-adapter.js';
+import type { CallerMessage, CustomerCallView } from '../../core/protocol.js';
+import type { Simulator } from '../../core/simulator.js';
+import { SeatElement } from '../base/seat-element.js';
+import { pageSimulator } from '../control/page-simulator.js';
+import { WebSocketControlClient, endpointFor } from '../control/ws-client.js';
+import { SelectController } from '../context/select-controller.js';
+import { LocalizeController } from '../i18n/localize.js';
+import { FakeMediaAdapter } from '../media/fake-adapter.js';
+import type { MediaAdapterFactory } from '../multi-seat/multi-seat.component.js';
+import { SplitMedia, type MediaWant } from '../seat-split/split-media.js';
+import styles from './seat-caller.styles.js';
+
+interface Slice {
+  connection: ConnectionStatus;
+  call: CustomerCallView | null;
+  pending: Record<string, true>;
+}
+
+const janusFactory: MediaAdapterFactory = async () => {
+  const { JanusMediaAdapter } = await import('../media/janus-adapter.js');
+  return new JanusMediaAdapter();
+};
+
+/**
+ * @summary The customer's side of a video call: a Call button, the place in the queue while
+ * waiting, the agent's video and a self-view once connected, a hold notice while the agent talks
+ * to someone else, an "I'm ready" button that asks the agent back (R18), Hang up, and
+ * Accept / Decline for a call from an agent (R12). Publishes the camera into the call's room as
+ * soon as the call is queued, so the agent's answer is instant.
+ *
+ * @attr server - The control center's WebSocket URL (`/v1/caller` is added). Without it the caller uses the page's simulator.
+ * @attr token - The customer's JWT. On the simulator it is read as the customer id.
+ * @attr queue - The queue to call (required to place a call).
+ * @attr name - The customer's name, shown to the agent.
+ * @attr lang - `en` or `zh-CN`.
+ *
+ * @event seat-call-change - The call changed. `detail: {call, previous}`.
+ * @event seat-connection-change - `detail: {state, retryAt, error}`.
+ * @event seat-error - Bad configuration, a refused connection or command, or media failing.
+ *
+ * @csspart base - The whole element.
+ * @csspart connection - The connection state.
+ * @csspart stage - The video area.
+ * @csspart video - Every video (generic).
+ * @csspart agent-video - The agent's video.
+ * @csspart self-view - The customer's own camera.
+ * @csspart hold - The "your agent will be right back" notice.
+ * @csspart status - The call's status line (queue position, ringing, ended).
+ * @csspart message - A configuration or connection message.
+ * @csspart actions - The row of buttons.
+ * @csspart button - Every button (generic).
+ * @csspart call - Call.
+ * @csspart accept - Accept an agent's call.
+ * @csspart decline - Decline an agent's call.
+ * @csspart hangup - Hang up.
+ * @csspart attention - "I'm ready" (R18).
+ * @csspart withdraw - Withdraw the request.
+ * @csspart retry - Retry the media.
+ *
+ * @cssproperty [--seat-color-accent=#2563eb] - Primary buttons.
+ * @cssproperty [--seat-color-danger=#b91c1c] - Hang up and errors.
+ * @cssproperty [--seat-color-attention=#7c3aed] - The request notice.
+ * @cssproperty [--seat-radius=8px] - Corner radius.
+ * @cssproperty [--seat-spacing=8px] - The spacing unit.
+ * @cssproperty [--seat-font=system-ui, sans-serif] - The font family.
+ */
+export class SeatCaller extends SeatElement {
+  static override styles = styles;
+
+  @property() server?: string;
+  @property() token?: string;
+  @property() queue?: string;
+  @property() override lang!: string;
+  /** The customer's name, shown to the agent. */
+  @property() name?: string;
+  /** The simulator to call into when there is no `server` (default: the page's shared one). */
+  @property({ attribute: false }) simulator?: Simulator;
+  @property({ attribute: false }) mediaAdapterFactory: MediaAdapterFactory = janusFactory;
+
+  @state() private configError: string | null = null;
+  @state() private mediaError: string | null = null;
+
+  private readonly localize = new LocalizeController(this);
+  private readonly slice = new SelectController<CallerState, Slice>(
+    this,
+    (s) => ({ connection: s.connection, call: s.call, pending: s.pending }),
+    { connection: { state: 'connecting', retryAt: null, error: null }, call: null, pending: {} },
+    (next, prev) => this.onSlice(next, prev),
+  );
+  private readonly media = new SplitMedia(() => this.requestUpdate());
+  private _store: CallerStore | undefined;
+  private _media: MediaAdapter<MediaStream> | null = null;
+  private externalStore = false;
+  private externalMedia = false;
+  private owns = false;
+  private generation = 0;
+  private needsBuild = true;
+
+  /** The customer's store (state and commands), for a headless integration; set it to bring your own. */
+  get store(): CallerStore | undefined {
+    return this._store;
+  }
+  set store(store: CallerStore | undefined) {
+    this.externalStore = !!store;
+    if (this.owns) this._store?.dispose();
+    this.owns = false;
+    this._store = store;
+    this.slice.setStore(store);
+    this.needsBuild = !store;
+    this.requestUpdate();
+  }
+
+  /** The media adapter; set it to inject one. */
+  get mediaAdapter(): MediaAdapter<MediaStream> | null {
+    return this._media;
+  }
+  set mediaAdapter(adapter: MediaAdapter<MediaStream> | null) {
+    this.externalMedia = !!adapter;
+    this._media = adapter;
+    this.requestUpdate();
+  }
+
+  /** The call, as the control center last described it. */
+  get call(): CustomerCallView | null {
+    return this.slice.value.call;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    queueMicrotask(() => {
+      if (this.isConnected) return;
+      this.teardown();
+      this.needsBuild = !this.externalStore;
+    });
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!this.externalStore && (changed.has('server') || changed.has('token') || changed.has('simulator'))) this.needsBuild = true;
+    if (this.needsBuild && this.isConnected && !this.externalStore) {
+      this.needsBuild = false;
+      this.build();
+    }
+    if (this.externalStore && !this._media && !this.externalMedia && this.generation === 0) this.loadMedia(++this.generation);
+    this.media.sync(this._media, this.mediaWant());
+  }
+
+  protected override updated(): void {
+    this.dataset.state = this.call?.state ?? 'none';
+    this.toggleAttribute('data-held', this.isHeld());
+  }
+
+  private build(): void {
+    this.teardown();
+    this.configError = null;
+    const gen = ++this.generation;
+    if (this.server) {
+      let error: string | null = null;
+      try {
+        endpointFor(this.server, 'caller');
+      } catch {
+        error = this.localize.term('errServer', this.server);
+      }
+      if (!error && !this.token) error = this.localize.term('errNoToken');
+      if (error) {
+        this.configError = error;
+        this.emit('seat-error', { detail: { source: 'config', code: 'config', message: error } });
+        return;
+      }
+      this.useStore(new CallerStore(new WebSocketControlClient<CallerMessage>({ url: this.server, token: this.token!, role: 'caller' })));
+    } else {
+      const sim = this.simulator ?? pageSimulator();
+      this.useStore(new CallerStore(sim.caller(this.token || `guest-${Math.random().toString(36).slice(2, 8)}`)));
+    }
+    if (!this.queue) this.emit('seat-error', { detail: { source: 'config', code: 'config', message: this.localize.term('errQueue') } });
+    if (!this.externalMedia) this.loadMedia(gen);
+  }
+
+  private useStore(store: CallerStore): void {
+    this._store = store;
+    this.owns = true;
+    this.slice.setStore(store);
+  }
+
+  private loadMedia(gen: number): void {
+    if (!this.server) {
+      this._media = new FakeMediaAdapter();
+      return;
+    }
+    this.mediaAdapterFactory().then(
+      (a) => {
+        if (gen !== this.generation || this.externalMedia) return void a.dispose();
+        this._media = a;
+        this.requestUpdate();
+      },
+      (e: unknown) => {
+        if (gen !== this.generation) return;
+        this.mediaError = e instanceof Error ? e.message : String(e);
+        this.emit('seat-error', { detail: { source: 'media', code: 'media', message: this.localize.term('errMedia', this.mediaError) } });
+      },
+    );
+  }
+
+  private teardown(): void {
+    this.generation++;
+    this.media.close();
+    if (this.owns) {
+      this._store?.dispose();
+      this._store = undefined;
+      this.slice.setStore(undefined);
+    }
+    this.owns = false;
+    if (!this.externalMedia && this._media) void this._media.dispose();
+    if (!this.externalMedia) this._media = null;
+  }
+
+  private onSlice(next: Slice, prev: Slice): void {
+    if (next.call !== prev.call && (next.call?.state !== prev.call?.state || next.call?.callId !== prev.call?.callId || next.call?.focused !== prev.call?.focused || next.call?.position !== prev.call?.position || next.call?.attention !== prev.call?.attention)) {
+      this.emit('seat-call-change', { detail: { call: next.call, previous: prev.call } });
+    }
+    if (next.connection !== prev.connection) {
+      this.emit('seat-connection-change', { detail: next.connection });
+      const err = next.connection.error;
+      if (err && err.code !== prev.connection.error?.code) {
+        this.emit('seat-error', { detail: { source: 'connection', code: err.code, message: this.connectionMessage(next.connection) } });
+      }
+    }
+  }
+
+  private mediaWant(): MediaWant | null {
+    const call = this.call;
+    if (!call?.media) return null;
+    const display = this.name || 'customer';
+    switch (call.state) {
+      case 'queued':
+        return { media: call.media, publish: true, focused: false, display };
+      case 'ringing':
+        // An agent's call is joined only once the customer accepts it.
+        return call.kind === 'outbound' ? null : { media: call.media, publish: true, focused: false, display };
+      case 'connected':
+        return { media: call.media, publish: true, focused: call.focused, display };
+      case 'held':
+        return { media: call.media, publish: true, focused: false, display };
+      default:
+        return null;
+    }
+  }
+
+  private isHeld(): boolean {
+    const c = this.call;
+    return !!c && (c.state === 'held' || (c.state === 'connected' && !c.focused));
+  }
+
+  private connectionMessage(c: ConnectionStatus): string {
+    const t = this.localize;
+    switch (c.error?.code) {
+      case undefined:
+        return '';
+      case 'unreachable':
+        return t.term('errUnreachable');
+      case 'unauthorized':
+        return t.term('errUnauthorized');
+      case 'replaced':
+        return t.term('errReplaced');
+      default:
+        return c.error?.message ?? '';
+    }
+  }
+
+  private run(command: () => Promise<void>): void {
+    if (!this._store) return;
+    command().catch((e: { code?: string; message?: string }) => {
+      if (e?.message?.endsWith('already in progress')) return;
+      this.emit('seat-error', { detail: { source: 'command', code: e?.code ?? 'internal', message: e?.message ?? String(e) } });
+    });
+  }
+
+  /** Places a call to `queue` (the Call button). */
+  placeCall(): void {
+    if (!this.queue) {
+      this.emit('seat-error', { detail: { source: 'config', code: 'config', message: this.localize.term('errQueue') } });
+      return;
+    }
+    const queue = this.queue;
+    this.run(() => this._store!.call(queue, this.name || undefined));
+  }
+
+  private statusText(call: CustomerCallView | null): string {
+    const t = this.localize;
+    if (!call) return '';
+    switch (call.state) {
+      case 'queued':
+        return call.position ? t.term('position', call.position) : t.term('queued');
+      case 'ringing':
+        return call.kind === 'outbound' ? t.term('outbound') : t.term('ringingIn');
+      case 'connected':
+        return call.focused ? '' : t.term('held');
+      case 'held':
+        return t.term('held');
+      case 'ended':
+        return call.endReason === 'declined'
+          ? t.term('endedDeclined')
+          : call.endReason === 'caller-lost'
+            ? t.term('endedLost')
+            : call.endReason === 'server-shutdown'
+              ? t.term('endedShutdown')
+              : t.term('ended');
+    }
+  }
+
+  override render() {
+    const t = this.localize;
+    if (this.configError) {
+      return html`<div part="base" class="caller"><div part="message" class="message error" role="alert">${this.configError}</div></div>`;
+    }
+    const { connection, call, pending } = this.slice.value;
+    const online = connection.state === 'online';
+    const ms = this.media.state;
+    const active = call && call.state !== 'ended';
+    const held = this.isHeld();
+    const connError = this.connectionMessage(connection);
+    const b = (p: string, label: string, onClick: () => void, cls = '', disabled = false, aria?: string) =>
+      html`<button part="button ${p}" class=${cls} ?disabled=${disabled || !online || !!pending[p]} aria-label=${aria ?? label} @click=${onClick}>${label}</button>`;
+    let conn = t.term(connection.state === 'online' ? 'online' : connection.state === 'offline' ? 'offline' : 'connecting');
+    if (connection.state === 'reconnecting') conn = t.term('reconnecting', Math.max(0, Math.ceil(((connection.retryAt ?? Date.now()) - Date.now()) / 1000)));
+    return html`<div part="base" class="caller">
+      <span part="connection" class="connection" data-state=${connection.state}>${conn}</span>
+      ${connError ? html`<div part="message" class="message error" role="alert">${connError}</div>` : nothing}
+      ${this.mediaError ? html`<div part="message" class="message error" role="alert">${t.term('errMedia', this.mediaError)}</div>` : nothing}
+      ${!this.queue ? html`<div part="message" class="message error" role="alert">${t.term('errQueue')}</div>` : nothing}
+      ${active && (ms || call.state === 'connected' || call.state === 'held')
+        ? html`<div part="stage" class="stage">
+            ${ms?.remote && (call.state === 'connected' || call.state === 'held')
+              ? html`<video part="video agent-video" class="agent-video" aria-label=${t.term('agentVideo')} autoplay playsinline .muted=${!(call.state === 'connected' && call.focused)} .srcObject=${ms.remote}></video>`
+              : nothing}
+            ${ms?.local ? html`<video part="video self-view" class="self-view" aria-label=${t.term('selfView')} autoplay playsinline muted .srcObject=${ms.local}></video>` : nothing}
+            ${held ? html`<div part="hold" class="hold">${t.term('held')}</div>` : nothing}
+            ${ms?.status === 'failed'
+              ? html`<div part="message" class="message error" role="alert">
+                  ${t.term('mediaFailed', ms.error ?? '')}
+                  <button part="button retry" @click=${() => this.media.retry()}>${t.term('retry')}</button>
+                </div>`
+              : nothing}
+          </div>`
+        : nothing}
+      <div part="status" class="status" role="status" aria-live="polite">${held ? '' : this.statusText(call)}</div>
+      <div part="actions" class="actions">
+        ${!active ? b('call', call ? t.term('callAgain') : t.term('call'), () => this.placeCall(), 'primary', !this.queue, this.queue ? t.term('callLabel', this.queue) : undefined) : nothing}
+        ${call?.state === 'ringing' && call.kind === 'outbound'
+          ? html`${b('accept', t.term('accept'), () => this.run(() => this._store!.accept()), 'success')}
+            ${b('decline', t.term('decline'), () => this.run(() => this._store!.decline()))}`
+          : nothing}
+        ${call?.state === 'connected' && !call.focused && !call.attention
+          ? b('attention', t.term('imReady'), () => this.run(() => this._store!.attention(true)), 'primary', false, t.term('imReadyLabel'))
+          : nothing}
+        ${call?.state === 'connected' && call.attention
+          ? html`<span class="attention-sent" role="status">${t.term('attentionSent')}</span>
+              ${b('withdraw', t.term('withdraw'), () => this.run(() => this._store!.attention(false)))}`
+          : nothing}
+        ${active && !(call.state === 'ringing' && call.kind === 'outbound') ? b('hangup', t.term('hangup'), () => this.run(() => this._store!.hangup()), 'danger') : nothing}
+      </div>
+    </div>`;
+  }
+}

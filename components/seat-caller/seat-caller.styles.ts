@@ -1,0 +1,66 @@
+import { css } from 'lit';
+import { tokens } from '../base/shared.styles.js';
+
+export default [
+  tokens,
+  css`
+    :host {
+      display: block;
+      max-width: 480px;
+    }
+    .caller {
+      display: flex;
+      flex-direction: column;
+      gap: var(--_space);
+      padding: var(--_space);
+      background: var(--_surface);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+    }
+    .stage {
+      position: relative;
+      aspect-ratio: 4 / 3;
+      background: var(--_video-bg);
+      border-radius: calc(var(--_radius) * 0.75);
+      overflow: hidden;
+    }
+    .agent-video {
+      width: 100%;
+      height: 100%;
+    }
+    .self-view {
+      position: absolute;
+      right: var(--_space);
+      bottom: var(--_space);
+      width: 30%;
+      aspect-ratio: 4 / 3;
+      border: 2px solid var(--_surface);
+      border-radius: calc(var(--_radius) * 0.5);
+    }
+    .hold {
+      position: absolute;
+      inset: auto var(--_space) var(--_space) var(--_space);
+      width: fit-content;
+      padding: calc(var(--_space) * 0.5) var(--_space);
+      border-radius: calc(var(--_radius) * 0.5);
+      background: rgb(0 0 0 / 0.7);
+      color: #fff;
+    }
+    .status {
+      font-weight: 600;
+      min-height: 1.5em;
+    }
+    .connection {
+      color: var(--_muted);
+      font-size: 0.875em;
+    }
+    .actions {
+      display: flex;
+      flex-wrap: wrap;
+      gap: var(--_space);
+    }
+    .attention-sent {
+      color: var(--_attention);
+    }
+  `,
+];
