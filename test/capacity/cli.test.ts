@@ -55,3 +55,10 @@ describe('capacity CLI', () => {
     assert.ok(svg.includes('talk-only bound 7'));
   });
 });
+
+test('claimsChart plans the default workload into an SVG string for a story', async () => {
+  const { claimsChart } = await import('../../capacity/claims.js');
+  const svg = claimsChart({ splits: [1, 4], hours: 2 });
+  assert.match(svg, /^<svg /);
+  assert.ok(svg.includes('strategy least-busy'));
+});
