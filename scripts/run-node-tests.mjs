@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Runs the Node test suites with `node --import tsx --test`.
 // Node 20's `--test` does not expand globs (that came in Node 21), so this finds
-// the files itself: every *.test.ts under test/ except test/components/ (those
-// run in the browser, `npm run test:browser`), or under the folders or files
-// given as arguments; it fails if it finds none at all.
+// the files itself: every *.test.ts under test/ except the browser test folders
+// test/components/ (`npm run test:browser`) and test/e2e/ (`npm run test:e2e`),
+// or under the folders or files given as arguments; it fails if it finds none.
 //   node scripts/run-node-tests.mjs                  # test/core, test/server, ...
 //   node scripts/run-node-tests.mjs test/server      # one folder
 //   node scripts/run-node-tests.mjs test/server/janus-dev.test.ts
@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const DEFAULT_DIRS = ['test'];
-const BROWSER_DIR = join(root, 'test', 'components');
+// Run by web-test-runner in Chromium, not by Node.
+const BROWSER_DIRS = new Set(['test/components', 'test/e2e'].map((d) => join(root, d)));
 const args = process.argv.slice(2);
 const passThrough = args.filter((a) => a.startsWith('--'));
 const targets = args.filter((a) => !a.startsWith('--'));
@@ -27,7 +28,7 @@ function findTests(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
     const p = join(dir, entry.name);
-    if (p === BROWSER_DIR) continue;
+    if (BROWSER_DIRS.has(p)) continue;
     if (entry.isDirectory()) out.push(...findTests(p));
     else if (entry.isFile() && entry.name.endsWith('.test.ts')) out.push(p);
   }
