@@ -40,7 +40,10 @@ export function deriveSeatEvents(prev: SeatState, next: SeatState, transferred: 
     const p = same?.splits[n.index];
     const pc = p?.call ?? null;
     const nc = n.call;
-    const isNew = !!nc && pc?.callId !== nc.callId;
+    // A call that leaves and comes back in one snapshot (a blind transfer re-offered to this
+    // seat) is a hang-up and a new offer.
+    const back = !!p && live.has(p.state) && n.state === 'ringing';
+    const isNew = !!nc && (pc?.callId !== nc.callId || back);
     if (p && pc && (isNew || !nc) && live.has(p.state)) {
       const wasTransferred = transferred.has(pc.callId) || !!prev.pending[`transfer:${n.index}`] || !!next.pending[`transfer:${n.index}`];
       if (p.state === 'consulting' && pc.consult) out.push({ name: 'seat-consult', detail: { ...detail(p, pc), to: pc.consult.seat, state: 'ended' } });

@@ -133,6 +133,7 @@ export class SeatSplit extends SeatElement {
   private readonly media = new SplitMedia(() => this.requestUpdate());
   private readonly consultMedia = new SplitMedia(() => this.requestUpdate());
   private ringTone: RingTone | null = null;
+  private lastMediaStatus: string | undefined;
 
   constructor() {
     super();
@@ -179,6 +180,11 @@ export class SeatSplit extends SeatElement {
     const ms = this.media.state?.status;
     if (ms) this.dataset.media = ms;
     else delete this.dataset.media;
+    if (ms === 'failed' && this.lastMediaStatus !== 'failed') {
+      const message = this.localize.term('mediaFailed', this.media.state?.error ?? '');
+      this.emit('seat-error', { detail: { source: 'media', code: 'media', message, split: this.index } });
+    }
+    this.lastMediaStatus = ms;
     this.applyRing();
   }
 

@@ -54,3 +54,51 @@ export async function splitState(seat: MultiSeat, index: number, state: string, 
 export async function until(cond: () => unknown, message = 'condition never held', timeout = 2000): Promise<void> {
   await waitUntil(cond, message, { timeout, interval: 10 });
 }
+
+/**
+ * An in-page stand-in for the browser's WebSocket, for unit tests of the client: the test plays
+ * the server by reading `sent` and calling `open()`, `reply()` and `serverClose()`.
+ */
+export class FakeSocket {
+  static instances: FakeSocket[] = [];
+  static reset(): void {
+    FakeSocket.instances = [];
+  }
+  readonly sent: Record<string, unknown>[] = [];
+  readyState = 0;
+  onopen: ((e: Event) => void) | null = null;
+  onmessage: ((e: MessageEvent) => void) | null = null;
+  onclose: ((e: CloseEvent) => void) | null = null;
+  onerror: ((e: Event) => void) | null = null;
+  closedByClient: number | null = null;
+
+  constructor(readonly url: string) {
+    FakeSocket.instances.push(this);
+  }
+  static get last(): FakeSocket {
+    return FakeSocket.instances[FakeSocket.instances.length - 1]!;
+  }
+  send(data: string): void {
+    this.sent.push(JSON.parse(data) as Record<string, unknown>);
+  }
+  close(code = 1000): void {
+    this.closedByClient = code;
+    this.readyState = 3;
+  }
+  open(): void {
+    this.readyState = 1;
+    this.onopen?.(new Event('open'));
+  }
+  reply(message: unknown): void {
+    this.onmessage?.(new MessageEvent('message', { data: JSON.stringify(message) }));
+  }
+  /** Answers the last `hello` with ok. */
+  acceptHello(): void {
+    const hello = [...this.sent].reverse().find((m) => m.type === 'hello')!;
+    this.reply({ type: 'ok', id: hello.id });
+  }
+  serverClose(code: number, reason = ''): void {
+    this.readyState = 3;
+    this.onclose?.(new CloseEvent('close', { code, reason }));
+  }
+}
