@@ -281,7 +281,8 @@ export class MultiSeat extends SeatElement {
       const sim = this.simulator ?? pageSimulator();
       this.useStore(new SeatStore(sim.agent(this.token || 'seat-1', n)), true);
     }
-    if (!this.externalMedia) this.loadMedia(gen, !!this.server);
+    // teardown() above bumped the generation: the adapter belongs to the current one.
+    if (!this.externalMedia) this.loadMedia(this.generation, !!this.server);
   }
 
   private useStore(store: SeatStore, owned: boolean): void {
