@@ -57,6 +57,7 @@ export class WebSocketControlClient<M extends AgentMessage | CallerMessage> impl
   private socket: WebSocket | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private seq = 0;
+  private helloId: string | null = null;
   private failures = 0;
   private closed = false;
 
@@ -121,17 +122,8 @@ export class WebSocketControlClient<M extends AgentMessage | CallerMessage> impl
       opened = true;
       const hello: Record<string, unknown> = { type: 'hello', token: this.options.token };
       if (this.options.role === 'agent') hello.splits = this.options.splits ?? 2;
-      this.send(hello).then(
-        () => {
-          this.failures = 0;
-          this.setStatus({ state: 'online', retryAt: null, error: null });
-        },
-        (e: ProtocolError) => {
-          // The server closes with 4001 on `unauthorized`; for any other refusal, stop here too:
-          // retrying the same hello would be refused again.
-          this.stop({ code: e.code, message: e.message });
-        },
-      );
+      this.helloId = String(++this.seq);
+      socket.send(JSON.stringify({ ...hello, id: this.helloId }));
     };
     socket.onmessage = (ev) => this.receive(ev.data);
     socket.onclose = (ev) => {
@@ -155,6 +147,18 @@ export class WebSocketControlClient<M extends AgentMessage | CallerMessage> impl
       return;
     }
     if (!m || typeof m !== 'object') return;
+    if ((m.type === 'ok' || m.type === 'error') && m.id !== null && m.id === this.helloId) {
+      this.helloId = null;
+      if (m.type === 'ok') {
+        this.failures = 0;
+        this.setStatus({ state: 'online', retryAt: null, error: null });
+      } else {
+        // The server closes with 4001 on `unauthorized`; for any other refusal, stop here too:
+        // retrying the same hello would be refused again.
+        this.stop({ code: m.code, message: m.message });
+      }
+      return;
+    }
     if ((m.type === 'ok' || m.type === 'error') && m.id !== null && this.pending.has(m.id)) {
       const p = this.pending.get(m.id)!;
       this.pending.delete(m.id);
