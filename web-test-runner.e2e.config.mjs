@@ -1,17 +1,20 @@
 // web-test-runner for the tests that need a real Janus (test/e2e/**/*.test.ts): the same
 // Chromium and plugins as web-test-runner.config.mjs, plus a private Janus started before the
 // tests and stopped after (test/support/janus-wtr.mjs), reachable from the page through
-// /__janus/… endpoints. Real Janus, real Chromium, real WebRTC (fake camera and microphone).
+// /__janus/… endpoints, and a real control center (test/support/cc-wtr.mjs) behind /__cc/…. Real Janus, real Chromium, real WebRTC (fake camera and microphone).
 import base from './web-test-runner.config.mjs';
 import { janusForTests } from './test/support/janus-wtr.mjs';
+import { controlCenterForTests } from './test/support/cc-wtr.mjs';
 
 const janus = janusForTests();
+const cc = controlCenterForTests(janus.janus);
 
 export default {
   ...base,
   files: ['test/e2e/**/*.test.ts'],
   testFramework: { config: { timeout: 30000 } },
   testsFinishTimeout: 300000,
-  middleware: [...(base.middleware ?? []), janus.middleware],
-  plugins: [...(base.plugins ?? []), janus.plugin],
+  middleware: [...(base.middleware ?? []), janus.middleware, cc.middleware],
+  // The control center closes before Janus (plugins stop in order).
+  plugins: [...(base.plugins ?? []), cc.plugin, janus.plugin],
 };
