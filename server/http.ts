@@ -3,7 +3,7 @@
  * mode a token mint plus the demo pages. Everything else is 404.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Role } from '../core/protocol.js';
@@ -143,6 +143,9 @@ async function serveStatic(root: string, path: string, method: string, res: Serv
     info = await stat(file).catch(() => null);
   }
   if (!info?.isFile()) return json(res, 404, { error: 'not found' });
+  // A symlink inside demo/ must not lead out of it either.
+  const [realFile, realBase] = await Promise.all([realpath(file), realpath(base)]);
+  if (!realFile.startsWith(realBase + sep)) return json(res, 404, { error: 'not found' });
   res.writeHead(200, {
     'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
     'Content-Length': info.size,

@@ -1,6 +1,6 @@
 /** The HTTP side: health, stats and records for agents only, the demo's token mint and pages. */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,7 +120,8 @@ describe('demo mode', () => {
     writeFileSync(join(root, 'demo', 'style.css'), 'body{}');
     writeFileSync(join(root, 'dist', 'index.js'), 'export {};');
     writeFileSync(join(root, 'node_modules', 'x', 'index.js'), 'secret');
-    writeFileSync(join(root, 'package.json'), '{}');
+    writeFileSync(join(root, 'package.json'), '{"secret":1}');
+    symlinkSync(join(root, 'package.json'), join(root, 'demo', 'link.json'));
     h = await startHarness({ demo: true, staticRoot: root });
   });
   after(() => h.close());
@@ -149,7 +150,7 @@ describe('demo mode', () => {
   });
 
   test('nothing outside demo/ and dist/ is reachable', async () => {
-    for (const path of ['/../package.json', '/%2e%2e/package.json', '/dist/../package.json', '/node_modules/x/index.js', '/package.json', '/dist/%2e%2e/node_modules/x/index.js', '/%00']) {
+    for (const path of ['/../package.json', '/%2e%2e/package.json', '/dist/../package.json', '/node_modules/x/index.js', '/package.json', '/dist/%2e%2e/node_modules/x/index.js', '/%00', '/link.json']) {
       const r = await rawGet(h.url, path);
       assert.ok(r.status === 404 || r.status === 400, `${path} → ${r.status}`);
       assert.ok(!r.body.includes('secret'), path);
