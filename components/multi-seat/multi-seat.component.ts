@@ -56,6 +56,7 @@ const janusFactory: MediaAdapterFactory = async () => {
 };
 
 /**
+ * @tagname multi-seat
  * @summary A multi-split video seat: one agent, N panes, each bound to its own call channel.
  * Signs in to the control center (or, without `server`, to an in-browser simulator), shows a
  * seat bar (ready switch, connection, waiting calls) and one `<seat-split>` per split, and gives
@@ -344,7 +345,7 @@ export class MultiSeat extends SeatElement {
 
   private onStoreChange(next: SeatState, prev: SeatState): void {
     for (const e of deriveSeatEvents(prev, next, this.transferred)) {
-      this.dispatchEvent(new CustomEvent(e.name, { bubbles: true, composed: true, detail: e.detail }));
+      this.emit(e.name, { detail: e.detail } as never);
       if (e.name === 'seat-hangup') this.transferred.delete(e.detail.call.callId);
     }
     if (next.connection !== prev.connection) {

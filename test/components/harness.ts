@@ -26,7 +26,7 @@ export function splitEl(seat: MultiSeat, index: number): SeatSplit {
 }
 
 /** A button by its specific part name (`answer`, `hangup`…), or null. */
-export function button(split: SeatSplit | MultiSeat, part: string): HTMLButtonElement | null {
+export function button(split: Element, part: string): HTMLButtonElement | null {
   return split.shadowRoot!.querySelector<HTMLButtonElement>(`button[part~="${part}"]`);
 }
 
