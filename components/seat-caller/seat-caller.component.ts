@@ -27,6 +27,7 @@ const janusFactory: MediaAdapterFactory = async () => {
 };
 
 /**
+ * @tagname seat-caller
  * @summary The customer's side of a video call: a Call button, the place in the queue while
  * waiting, the agent's video and a self-view once connected, a hold notice while the agent talks
  * to someone else, an "I'm ready" button that asks the agent back (R18), Hang up, and

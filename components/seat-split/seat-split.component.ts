@@ -39,6 +39,7 @@ const stateKey = {
 } as const;
 
 /**
+ * @tagname seat-split
  * @summary One pane of a seat: a split bound to its own call channel (R1). Shows the
  * customer's video large and the agent's self-view small, the customer's name, the virtual
  * seat, a state badge and a call timer, and the buttons the split's state allows.
@@ -82,6 +83,10 @@ const stateKey = {
  * @csspart retry - Retry the media after a failure.
  * @csspart form - The inline dial / consult / transfer form.
  * @csspart input - Inputs of the form.
+ * @csspart submit - The form's submit button (also `button`).
+ * @csspart cancel - The form's cancel button (also `button`).
+ * @csspart transfer-kind - The seat / queue choice of the transfer form (also `input`).
+ * @csspart target - The seat, queue or customer field of the form (also `input`).
  *
  * @cssproperty [--seat-color-ring=#d97706] - The ringing border and badge.
  * @cssproperty [--seat-color-accent=#2563eb] - Focus and primary buttons.
