@@ -18,6 +18,8 @@ export class Rooms {
   private readonly creating = new Set<string>();
   /** Calls that ended while their room was being made. */
   private readonly dropped = new Set<string>();
+  /** Rooms of ended calls that could not be destroyed while Janus was unreachable. */
+  private readonly orphans = new Set<Room>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private retry: NodeJS.Timeout | null = null;
   private closed = false;
@@ -60,7 +62,15 @@ export class Rooms {
     const room = this.rooms.get(key);
     if (!room) return;
     this.rooms.delete(key);
-    this.track(this.janus.destroyRoom(room)).catch((e: Error) => this.log(`could not destroy room ${room.room}: ${e.message}`));
+    this.destroyRoom(room);
+  }
+
+  private destroyRoom(room: Room): void {
+    this.track(this.janus!.destroyRoom(room)).catch((e: Error) => {
+      // If only our connection dropped, Janus still has the room: try again once it answers.
+      if (!this.janus!.up) this.orphans.add(room);
+      else this.log(`could not destroy room ${room.room}: ${e.message}`);
+    });
   }
 
   /** Waits for pending room creations and destructions (shutdown). */
@@ -80,10 +90,7 @@ export class Rooms {
       this.track(janus.createRoom()).then(
         (room) => {
           this.creating.delete(key);
-          if (this.dropped.delete(key) || this.closed) {
-            this.track(janus.destroyRoom(room)).catch(() => {});
-            return;
-          }
+          if (this.dropped.delete(key) || this.closed) return this.destroyRoom(room);
           this.rooms.set(key, room);
           this.onReady(key, { server: this.publicUrl, room: room.room, pin: room.pin });
         },
@@ -110,6 +117,10 @@ export class Rooms {
   private async onUp(): Promise<void> {
     this.log('janus is up');
     const janus = this.janus!;
+    for (const room of this.orphans) {
+      this.orphans.delete(room);
+      this.destroyRoom(room);
+    }
     for (const [key, room] of [...this.rooms]) {
       const alive = await janus.exists(room.room).catch(() => true);
       if (alive || this.rooms.get(key) !== room) continue;
