@@ -76,8 +76,10 @@ export class Engine implements ViewSource {
   customer(customerId: string): Customer | undefined {
     return this.customers.get(customerId);
   }
+  /** A customer's place among waiting customers (consult legs, always ahead, do not count). */
   position(call: Call): number | null {
-    return this.queue.position(call);
+    const p = this.queue.position(call);
+    return p === null || call.kind === 'consult' ? p : p - this.queuedConsults;
   }
   allSeats(): IterableIterator<Seat> {
     return this.seats.values();

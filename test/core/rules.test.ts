@@ -499,6 +499,18 @@ describe('R13 consult', () => {
     assert.equal(h.rooms.size, 1, 'the consult room is destroyed, the customer room lives');
   });
 
+  test('R13: a consult waiting for its seat does not count in customers\' queue places', () => {
+    const h = new Harness();
+    h.agent('A', 1);
+    h.customer('cust');
+    h.answer('A', 0);
+    h.agent('B', 1, false);
+    h.do({ type: 'agent-consult', seatId: 'A', split: 0, to: 'B' }); // waits: B is not ready
+    h.customer('next');
+    assert.equal(h.engine.customerView('next')!.position, 1);
+    assert.equal(h.engine.waiting, 1);
+  });
+
   test('R13: warm transfer before the consulted seat answers is refused', () => {
     const h = consulting();
     h.refuse({ type: 'agent-transfer', seatId: 'A', split: 0, to: { seat: 'B' } }, 'invalid-state');
