@@ -2,7 +2,8 @@
 // Runs the Node test suites with `node --import tsx --test`.
 // Node 20's `--test` does not expand globs (that came in Node 21), so this finds
 // the files itself: every *.test.ts under test/ except the browser test folders
-// test/components/ (`npm run test:browser`) and test/e2e/ (`npm run test:e2e`),
+// test/components/ (`npm run test:browser`) and test/e2e/ (`npm run test:e2e`), and the
+// demo walk-through test/demo/ (`npm run test:demo`: it builds the bundle first),
 // or under the folders or files given as arguments; it fails if it finds none.
 //   node scripts/run-node-tests.mjs                  # test/core, test/server, ...
 //   node scripts/run-node-tests.mjs test/server      # one folder
@@ -14,8 +15,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const DEFAULT_DIRS = ['test'];
-// Run by web-test-runner in Chromium, not by Node.
-const BROWSER_DIRS = new Set(['test/components', 'test/e2e'].map((d) => join(root, d)));
+// Run by web-test-runner in Chromium, not by Node; test/demo runs on its own (`npm run test:demo`).
+const BROWSER_DIRS = new Set(['test/components', 'test/e2e', 'test/demo'].map((d) => join(root, d)));
 const args = process.argv.slice(2);
 const passThrough = args.filter((a) => a.startsWith('--'));
 const targets = args.filter((a) => !a.startsWith('--'));
