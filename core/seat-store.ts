@@ -23,15 +23,23 @@ export function attentionOrder(seat: SeatView | null): number[] {
 
 export class SeatStore extends CommandStore<SeatState, AgentMessage> {
   private readonly stop: () => void;
+  private resync = false;
 
   constructor(client: ControlClient<AgentMessage>) {
     super(client, { connection: client.status, seat: null, waiting: 0, attention: [], pending: {}, lastError: null });
     this.stop = client.subscribe((e) => {
-      if (e.type === 'status') return this.update({ connection: e.status });
+      if (e.type === 'status') {
+        // A new connection starts a new hello, whose snapshot is the truth even if its version
+        // is lower (a restarted control center counts again from 1).
+        if (e.status.state !== 'online') this.resync = true;
+        return this.update({ connection: e.status });
+      }
       const m = e.message;
       if (m.type === 'seat') {
         const current = this.getState().seat;
-        if (current && current.seatId === m.seat.seatId && m.seat.version <= current.version) return;
+        const stale = current && current.seatId === m.seat.seatId && m.seat.version <= current.version;
+        if (stale && !this.resync) return;
+        this.resync = false;
         this.update({ seat: m.seat, attention: attentionOrder(m.seat) });
       } else if (m.type === 'queue') this.update({ waiting: m.waiting });
     });

@@ -99,6 +99,19 @@ describe('SeatStore over the simulator', () => {
     assert.equal(seat.getState().seat!.version, v);
   });
 
+  test('after a reconnect the first snapshot is taken even with a lower version (server restarted)', async () => {
+    const { seat } = setup();
+    await seat.ready();
+    const client = seat.client as unknown as { deliver(m: unknown): void; setOnline(up: boolean): void };
+    client.setOnline(false);
+    client.setOnline(true);
+    client.deliver({ type: 'seat', seat: { ...seat.getState().seat!, version: 1, ready: false } });
+    assert.equal(seat.getState().seat!.ready, false);
+    assert.equal(seat.getState().seat!.version, 1);
+    client.deliver({ type: 'seat', seat: { ...seat.getState().seat!, version: 1, ready: true } });
+    assert.equal(seat.getState().seat!.ready, false, 'after that, stale versions are dropped again');
+  });
+
   test('R15: a dropped connection shows offline and the seat is restored on return', async () => {
     const { sim, seat } = setup();
     await seat.ready();
