@@ -1,0 +1,31 @@
+import { setCustomElementsManifest } from '@storybook/web-components';
+import type { Preview } from '@storybook/web-components-vite';
+import manifest from '../custom-elements.json';
+import { MultiSeat, SeatCaller, SeatSplit } from '../components/index.js';
+
+// The docs pages and the controls read attributes, properties, events, slots, parts and CSS
+// custom properties from the manifest the analyzer writes from the elements' JSDoc
+// (`npm run analyze`; test/manifest checks it is not stale).
+setCustomElementsManifest(manifest);
+
+// The tag files (components/*/multi-seat.ts, …) define the tags as a side effect, but package.json's
+// `sideEffects` lists only dist/, so a production build (build-storybook) would drop them. Define
+// here, explicitly; define() ignores a tag that is already taken.
+MultiSeat.define('multi-seat');
+SeatSplit.define('seat-split');
+SeatCaller.define('seat-caller');
+
+const preview: Preview = {
+  tags: ['autodocs'],
+  parameters: {
+    layout: 'padded',
+    controls: {
+      expanded: true,
+      sort: 'requiredFirst',
+      matchers: { color: /^--seat-color-/ },
+    },
+    docs: { toc: false },
+  },
+};
+
+export default preview;

@@ -1,0 +1,135 @@
+/**
+ * custom-elements.json is generated from the elements' JSDoc by the analyzer (`npm run analyze`).
+ * These tests regenerate it in memory — the same analyzer, the same flags as the npm script — and
+ * fail when the committed file is stale, then check that each element documents what integrators
+ * and Storybook's docs pages need.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+interface Named {
+  name: string;
+}
+interface Declaration {
+  kind: string;
+  name: string;
+  tagName?: string;
+  attributes?: Named[];
+  members?: (Named & { kind: string; privacy?: string })[];
+  events?: Named[];
+  cssParts?: Named[];
+  cssProperties?: Named[];
+  slots?: Named[];
+}
+interface Manifest {
+  schemaVersion: string;
+  modules: { path: string; declarations?: Declaration[] }[];
+}
+
+/** The `analyze` npm script's flags, read from package.json so the two cannot drift apart. */
+function analyzeArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string>; customElements?: string };
+  const script = pkg.scripts['analyze'];
+  assert.ok(script?.startsWith('cem analyze'), 'package.json needs an "analyze" script running `cem analyze`');
+  // Split on spaces, keeping "quoted globs" whole.
+  const words = script.match(/"[^"]*"|\S+/g)!.map((w) => w.replace(/^"|"$/g, ''));
+  return words.slice(1);
+}
+
+/** Runs the analyzer's CLI in-process without writing anything (`noWrite`). */
+async function regenerate(): Promise<Manifest> {
+  // @ts-expect-error -- the analyzer ships no types for its CLI module
+  const { cli } = (await import('@custom-elements-manifest/analyzer/cli.js')) as {
+    cli(o: { argv: string[]; cwd: string; noWrite: boolean }): Promise<Manifest>;
+  };
+  const cwd = process.cwd();
+  // The CLI also checks package.json's `customElements` against process.cwd(): run it from the root.
+  process.chdir(root);
+  try {
+    return await cli({ argv: [...analyzeArgs(), '--quiet'], cwd: root, noWrite: true });
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+function committed(): Manifest {
+  return JSON.parse(readFileSync(`${root}custom-elements.json`, 'utf8')) as Manifest;
+}
+
+function element(m: Manifest, tag: string): Declaration {
+  for (const mod of m.modules) for (const d of mod.declarations ?? []) if (d.tagName === tag) return d;
+  assert.fail(`custom-elements.json declares no <${tag}> (is there a @tagname ${tag} in the class's JSDoc?)`);
+}
+
+const names = (xs: Named[] | undefined) => (xs ?? []).map((x) => x.name);
+
+test('package.json points tools at custom-elements.json', () => {
+  const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { customElements?: string };
+  assert.equal(pkg.customElements, 'custom-elements.json');
+});
+
+test('custom-elements.json is up to date with the JSDoc (else run `npm run analyze`)', async () => {
+  const fresh = await regenerate();
+  const old = committed();
+  const diff: string[] = [];
+  const byPath = (m: Manifest) => new Map(m.modules.map((x) => [x.path, x]));
+  const a = byPath(old);
+  const b = byPath(fresh);
+  for (const p of new Set([...a.keys(), ...b.keys()])) {
+    if (!a.has(p)) diff.push(`  + ${p} (new module)`);
+    else if (!b.has(p)) diff.push(`  - ${p} (module gone)`);
+    else if (JSON.stringify(a.get(p)) !== JSON.stringify(b.get(p))) diff.push(`  ~ ${p}`);
+  }
+  assert.ok(
+    diff.length === 0 && JSON.stringify(old) === JSON.stringify(fresh),
+    `custom-elements.json is stale: run \`npm run analyze\` and commit the result.\nModules that differ:\n${diff.join('\n') || '  (order or top-level fields)'}`,
+  );
+});
+
+const expected = {
+  'multi-seat': {
+    attributes: ['server', 'token', 'splits', 'layout', 'lang', 'keyboard', 'preview', 'ring', 'ring-volume'],
+    properties: ['store', 'mediaAdapter', 'simulator'],
+    events: ['seat-offer', 'seat-answer', 'seat-hangup', 'seat-focus', 'seat-attention', 'seat-before-hangup', 'seat-error', 'seat-connection-change'],
+    parts: ['base', 'bar', 'ready-switch', 'splits', 'split', 'message'],
+    cssProperties: ['--seat-color-accent', '--seat-color-ring', '--seat-color-attention', '--seat-radius', '--seat-focus-ring'],
+  },
+  'seat-split': {
+    attributes: ['index', 'preview', 'ring', 'ring-volume'],
+    properties: ['store', 'mediaAdapter'],
+    events: ['seat-before-hangup', 'seat-error'],
+    parts: ['pane', 'state-badge', 'remote-video', 'self-view', 'answer', 'hangup', 'focus', 'attention'],
+    cssProperties: ['--seat-color-ring', '--seat-color-accent'],
+  },
+  'seat-caller': {
+    attributes: ['server', 'token', 'queue', 'name', 'lang'],
+    properties: ['store', 'mediaAdapter', 'simulator'],
+    events: ['seat-call-change', 'seat-connection-change', 'seat-error'],
+    parts: ['base', 'agent-video', 'self-view', 'hold', 'call', 'attention', 'hangup'],
+    cssProperties: ['--seat-color-accent', '--seat-color-danger'],
+  },
+} as const;
+
+for (const [tag, want] of Object.entries(expected)) {
+  test(`<${tag}> documents its attributes, properties, events, parts and CSS properties`, () => {
+    const d = element(committed(), tag);
+    const got = {
+      attributes: names(d.attributes),
+      properties: names((d.members ?? []).filter((m) => m.kind === 'field' && !m.privacy)),
+      events: names(d.events),
+      parts: names(d.cssParts),
+      cssProperties: names(d.cssProperties),
+    };
+    for (const key of Object.keys(want) as (keyof typeof want)[]) {
+      assert.ok(got[key].length > 0, `<${tag}> declares no ${key}`);
+      const missing = want[key].filter((n) => !(got[key] as string[]).includes(n));
+      assert.deepEqual(missing, [], `<${tag}> ${key} lack ${missing.join(', ')} (have: ${got[key].join(', ')})`);
+    }
+    for (const p of got.cssProperties) assert.match(p, /^--seat-/, `<${tag}>: public custom properties are named --seat-…`);
+    for (const e of got.events.filter(Boolean)) assert.match(e, /^seat-/, `<${tag}>: events are named seat-…`);
+  });
+}
