@@ -1,7 +1,7 @@
 /**
  * custom-elements.json is generated from the elements' JSDoc by the analyzer (`npm run analyze`).
  * These tests regenerate it in memory — the same analyzer, the same flags as the npm script — and
- * fail when the committed file is stale, then check that each element documents what integrators
+ * fail when the committed file is stale (custom-elements-manifest.config.mjs is read as by the CLI), then check that each element documents what integrators
  * and Storybook's docs pages need.
  */
 import assert from 'node:assert/strict';
@@ -84,9 +84,12 @@ test('custom-elements.json is up to date with the JSDoc (else run `npm run analy
     else if (!b.has(p)) diff.push(`  - ${p} (module gone)`);
     else if (JSON.stringify(a.get(p)) !== JSON.stringify(b.get(p))) diff.push(`  ~ ${p}`);
   }
+  // Module order follows the analyzer's glob walk; custom-elements-manifest.config.mjs sorts it,
+  // but the comparison does not depend on it.
+  const rest = (m: Manifest) => JSON.stringify({ ...m, modules: undefined });
   assert.ok(
-    diff.length === 0 && JSON.stringify(old) === JSON.stringify(fresh),
-    `custom-elements.json is stale: run \`npm run analyze\` and commit the result.\nModules that differ:\n${diff.join('\n') || '  (order or top-level fields)'}`,
+    diff.length === 0 && rest(old) === rest(fresh),
+    `custom-elements.json is stale: run \`npm run analyze\` and commit the result.\nModules that differ:\n${diff.join('\n') || '  (top-level fields)'}`,
   );
 });
 
