@@ -7,6 +7,10 @@ import Janus from 'janus-gateway';
 import adapter from 'webrtc-adapter';
 import { JanusMediaAdapter, firstFrame, type JanusLeg } from '../components/media/janus-adapter.js';
 import type { MediaInfo } from '../core/protocol.js';
+import '../components/multi-seat/multi-seat.js';
+import '../components/seat-caller/seat-caller.js';
+import type { MultiSeat } from '../components/multi-seat/multi-seat.component.js';
+import type { SeatCaller } from '../components/seat-caller/seat-caller.component.js';
 
 type Msg = Record<string, any>;
 
@@ -196,3 +200,170 @@ async function disposeAll(): Promise<void> {
 Object.assign(globalThis, {
   bench: { init, customer, hangupCustomer, rawSubscribe, adapterJoin, agentOpen, agentCloseAll, decodedFps, disposeAll },
 });
+
+// ---- the whole stack: <multi-seat> answering <seat-caller>s through the control center ----------
+
+
+function until<T>(probe: () => T | null | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const end = performance.now() + timeoutMs;
+    const tick = () => {
+      let v: T | null | undefined | false;
+      try {
+        v = probe();
+      } catch {
+        v = null;
+      }
+      if (v) return resolve(v);
+      if (performance.now() > end) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(tick, 2);
+    };
+    tick();
+  });
+}
+
+let seat: MultiSeat | null = null;
+const callers = new Map<string, SeatCaller>();
+
+const splitOf = (i: number) => seat!.shadowRoot!.querySelectorAll('seat-split')[i] as HTMLElement;
+const paneVideo = (i: number) => splitOf(i)?.shadowRoot!.querySelector<HTMLVideoElement>('video[part~="remote-video"]') ?? null;
+const splitButton = (i: number, part: string) =>
+  splitOf(i)?.shadowRoot!.querySelector<HTMLButtonElement>(`button[part~="${part}"]:not([disabled])`) ?? null;
+
+async function seatOpen(server: string, token: string, splits: number, preview: 'on' | 'off'): Promise<void> {
+  seat?.remove();
+  seat = document.createElement('multi-seat') as MultiSeat;
+  seat.setAttribute('server', server);
+  seat.setAttribute('token', token);
+  seat.setAttribute('splits', String(splits));
+  seat.setAttribute('preview', preview);
+  seat.setAttribute('ring', 'off');
+  // The size of a seat panel in a CRM page.
+  seat.style.display = 'block';
+  seat.style.width = '960px';
+  document.body.append(seat);
+  await until(() => seat!.store?.getState().seat, 'seat signed in').catch((e) => {
+    throw new Error(`${e.message}: ${seat!.shadowRoot?.textContent?.replace(/\s+/g, ' ')} ${JSON.stringify(seat!.store?.getState().connection)}`);
+  });
+  await seat.store!.ready();
+}
+
+/** The customer's side: places a call and resolves once it is queued and publishing. */
+async function callerCall(server: string, token: string, name: string): Promise<void> {
+  const c = document.createElement('seat-caller') as SeatCaller;
+  c.setAttribute('server', server);
+  c.setAttribute('token', token);
+  c.setAttribute('queue', 'claims');
+  c.setAttribute('name', name);
+  // The customers stand in for other people's devices: keep their page from painting videos so
+  // that it does not take the shared 2 cores from the agent's browser.
+  c.style.display = 'none';
+  document.body.append(c);
+  callers.set(name, c);
+  const call = await until(() => c.shadowRoot?.querySelector<HTMLButtonElement>('button[part~="call"]:not([disabled])'), 'call button');
+  call.click();
+  await until(() => c.call?.media && c.shadowRoot!.querySelector('video[part~="self-view"]'), 'caller publishing');
+}
+
+function callerGone(name: string): void {
+  callers.get(name)?.remove();
+  callers.delete(name);
+}
+
+/**
+ * The agent answers split `i` once it rings; resolves with ms from the Answer click to the first
+ * frame presented in the pane after it. With preview on, waits first until the ringing pane plays
+ * the customer (as it does long before a person clicks).
+ */
+async function answerToFrame(i: number, preview: boolean): Promise<Record<string, number>> {
+  await until(() => seat!.store!.getState().seat?.splits[i]?.state === 'ringing' && splitButton(i, 'answer'), 'ringing split');
+  if (preview) {
+    const v = await until(() => (paneVideo(i)?.videoWidth ? paneVideo(i) : null), 'preview video');
+    await firstFrame(v);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const before = paneVideo(i);
+  const t0 = performance.now();
+  let connectedAt = NaN;
+  const off = seat!.store!.subscribe((st) => {
+    if (Number.isNaN(connectedAt) && st.seat?.splits[i]?.state === 'connected') connectedAt = performance.now() - t0;
+  });
+  splitButton(i, 'answer')!.click();
+  // With preview on the video element is already there: the first frame after the click counts.
+  const v = await until(() => paneVideo(i), 'pane video', 15_000);
+  const t = await firstFrame(v, 15_000);
+  await until(() => seat!.store!.getState().seat?.splits[i]?.state === 'connected', 'connected');
+  off();
+  const legs = [...((seat!.mediaAdapter as any)?.legs ?? [])] as JanusLeg[];
+  const leg = legs.find((l) => l.getState().remote === v.srcObject);
+  const rel = (x: number | undefined) => (x === undefined || x < t0 ? NaN : x - t0);
+  return {
+    frame: t - t0,
+    connected: connectedAt,
+    join: rel(leg?.timings.joinAt),
+    subscribe: rel(leg?.timings.subscribeAt),
+    webrtcUp: rel(leg?.timings.subscribedAt),
+    sameVideo: before === v ? 1 : 0,
+  };
+}
+
+async function agentHangup(i: number): Promise<void> {
+  (await until(() => splitButton(i, 'hangup'), 'hangup button')).click();
+  await until(() => seat!.store!.getState().seat?.splits[i]?.state === 'idle', 'split idle');
+}
+
+/**
+ * Per pane over `ms`: frames decoded per second (inbound RTP of its subscriber) and frames
+ * presented per second by its <video> (getVideoPlaybackQuality), for the N-splits figure.
+ */
+async function paneFps(ms: number): Promise<{ decoded: number[]; presented: number[] }> {
+  const legs = [...(((seat!.mediaAdapter as any)?.legs ?? []) as Set<any>)];
+  const decodedNow = async () =>
+    Promise.all(
+      legs.map(async (l) => {
+        let n = 0;
+        const pc: RTCPeerConnection | undefined = l.sub?.webrtcStuff?.pc;
+        (await pc?.getStats())?.forEach((r: any) => {
+          if (r.type === 'inbound-rtp' && r.kind === 'video') n += r.framesDecoded ?? 0;
+        });
+        return n;
+      }),
+    );
+  const vids = [...seat!.shadowRoot!.querySelectorAll('seat-split')].map((s) => s.shadowRoot!.querySelector<HTMLVideoElement>('video[part~="remote-video"]'));
+  const shown = () => vids.map((v) => v?.getVideoPlaybackQuality().totalVideoFrames ?? 0);
+  const [d0, p0] = [await decodedNow(), shown()];
+  await new Promise((r) => setTimeout(r, ms));
+  const [d1, p1] = [await decodedNow(), shown()];
+  return {
+    decoded: d1.map((x, k) => ((x - d0[k]) * 1000) / ms),
+    presented: p1.map((x, k) => ((x - p0[k]) * 1000) / ms),
+  };
+}
+
+function seatClose(): void {
+  seat?.remove();
+  seat = null;
+  callers.forEach((c) => c.remove());
+  callers.clear();
+}
+
+Object.assign((globalThis as any).bench, { seatOpen, callerCall, callerGone, answerToFrame, agentHangup, paneFps, seatClose });
+
+/** Diagnostics: the video RTP stats of a customer's upstream and of the agent's pane i. */
+async function rtpStats(): Promise<unknown> {
+  const pick = async (pc: RTCPeerConnection | undefined, type: string) => {
+    if (!pc) return null;
+    const out: Record<string, unknown>[] = [];
+    (await pc.getStats()).forEach((r: any) => {
+      if (r.type === type && r.kind === 'video')
+        out.push({ fps: r.framesPerSecond, w: r.frameWidth, limit: r.qualityLimitationReason, sent: r.framesEncoded, dec: r.framesDecoded, drop: r.framesDropped });
+    });
+    return out;
+  };
+  const legsOf = (a: unknown) => [...(((a as any)?.legs ?? []) as Set<any>)];
+  const res: Record<string, unknown> = {};
+  for (const [name, c] of callers) res[name] = await pick(legsOf(c.mediaAdapter)[0]?.pub?.webrtcStuff?.pc, 'outbound-rtp');
+  if (seat) res.agent = await Promise.all(legsOf(seat.mediaAdapter).map((l) => pick(l.sub?.webrtcStuff?.pc, 'inbound-rtp')));
+  return res;
+}
+Object.assign((globalThis as any).bench, { rtpStats });

@@ -26,6 +26,7 @@ import { build } from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startJanus } from '../scripts/janus.mjs';
 import { createRoom } from '../test/support/janus-http.mjs';
+import { startServer } from '../server/server.js';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 24);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 10_000);
@@ -65,6 +66,9 @@ async function bundle(): Promise<string> {
     write: false,
     minify: false,
     logLevel: 'error',
+    // package.json's `sideEffects` names only dist/; the page imports the sources for their
+    // custom-element definitions, which esbuild would otherwise drop.
+    ignoreAnnotations: true,
   });
   return out.outputFiles[0].text;
 }
@@ -88,6 +92,7 @@ async function browser(url: string, wsUrl: string): Promise<{ ctx: BrowserContex
   const ctx = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: ARGS, headless: true });
   const page = ctx.pages()[0] ?? (await ctx.newPage());
   page.on('pageerror', (e) => console.error('[page error]', e.message));
+  if (process.env.BENCH_CONSOLE) page.on('console', (m) => console.error('[page]', m.text()));
   await page.goto(url);
   await page.waitForFunction(() => 'bench' in globalThis);
   await page.evaluate((ws) => (globalThis as any).bench.init(ws), wsUrl);
@@ -221,7 +226,81 @@ async function main(): Promise<void> {
     }
     console.log('');
 
-    // ---- 2. N legs at once ----
+    // ---- 2. the whole stack: Answer click → first frame in the pane ----
+    const cc = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      demo: true,
+      db: ':memory:',
+      janusUrl: janus.wsUrl,
+      queueThrottleMs: 50,
+      engine: { ringTimeoutMs: 60_000, wrapupMs: 0 },
+      log: () => {},
+    });
+    const ccWs = cc.url.replace(/^http/, 'ws');
+    const token = async (role: 'agent' | 'caller', sub: string): Promise<string> => {
+      const res = await fetch(`${cc.url}/v1/dev-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role, sub }) });
+      return ((await res.json()) as { token: string }).token;
+    };
+    const answered: Record<'on' | 'off', number[]> = { on: [], off: [] };
+    const answeredSteps: Record<'on' | 'off', Record<string, number>[]> = { on: [], off: [] };
+    try {
+      for (const preview of ['on', 'off'] as const) {
+        await agent.page.evaluate(([w, t, p]) => (globalThis as any).bench.seatOpen(w, t, 1, p), [ccWs, await token('agent', `bench-seat-${preview}`), preview] as const);
+        for (let i = 0; i < CALLS + warm; i++) {
+          const name = `cust-${preview}-${i}`;
+          await cust.page.evaluate(([w, t, n]) => (globalThis as any).bench.callerCall(w, t, n), [ccWs, await token('caller', name), name] as const);
+          const st = (await agent.page.evaluate((p) => (globalThis as any).bench.answerToFrame(0, p), preview === 'on')) as Record<string, number>;
+          if (i >= warm) {
+            answered[preview].push(st.frame);
+            answeredSteps[preview].push(st);
+          }
+          await agent.page.evaluate(() => (globalThis as any).bench.agentHangup(0));
+          await cust.page.evaluate((n) => (globalThis as any).bench.callerGone(n), name);
+        }
+        await agent.page.evaluate(() => (globalThis as any).bench.seatClose());
+      }
+      console.log(`Answer click → first decoded frame in the pane (ms), <multi-seat> + control center + Janus, ${CALLS} calls each`);
+      console.log('                                               p50    p95   p50 vs raw  p95 vs raw');
+      line('preview on (the ringing pane already plays)', answered.on);
+      line('preview off (join + subscribe on answer)', answered.off);
+      console.log('Where the time goes (p50 ms from the click: seat snapshot says connected, the pane starts its leg,');
+      console.log('subscribe sent, subscriber WebRTC up, first frame; same <video> as before the click: share of calls)');
+      for (const k of ['on', 'off'] as const) {
+        const m = (f: string) => {
+          const xs = answeredSteps[k].map((x) => x[f]).filter((x) => !Number.isNaN(x));
+          return xs.length ? f0(pct(xs, 50)) : '-';
+        };
+        const same = answeredSteps[k].filter((x) => x.sameVideo).length / Math.max(1, answeredSteps[k].length);
+        console.log(`  preview ${k.padEnd(4)} connected ${m('connected').padStart(4)}  leg ${m('join').padStart(4)}  subscribe ${m('subscribe').padStart(4)}  webrtc-up ${m('webrtcUp').padStart(4)}  frame ${m('frame').padStart(4)}  same video ${(same * 100).toFixed(0)} %`);
+      }
+      console.log('');
+
+      // ---- 3. <multi-seat splits="4"> with 4 calls connected ----
+      await agent.page.evaluate(([w, t]) => (globalThis as any).bench.seatOpen(w, t, 4, 'on'), [ccWs, await token('agent', 'bench-seat-4')] as const);
+      for (let i = 0; i < 4; i++) {
+        const name = `cust-4-${i}`;
+        await cust.page.evaluate(([w, t, n]) => (globalThis as any).bench.callerCall(w, t, n), [ccWs, await token('caller', name), name] as const);
+        await agent.page.evaluate((k) => (globalThis as any).bench.answerToFrame(k, true), i);
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+      const pids = procsOf(agent.dir);
+      const a = usage(pids);
+      const t = performance.now();
+      const fps = (await agent.page.evaluate((w) => (globalThis as any).bench.paneFps(w), SETTLE_MS)) as { decoded: number[]; presented: number[] };
+      const b = usage(pids);
+      const secs = (performance.now() - t) / 1000;
+      console.log(
+        `<multi-seat splits="4">, 4 calls connected (4 × camera + mic published, 4 customer videos): agent browser ` +
+          `${f0(((b.cpu - a.cpu) / secs) * 100)} % of one core, PSS ${f0(b.rss / 2 ** 20)} MiB;\n  per pane: decoded fps ${fps.decoded.map(f0).join(' ')}, presented fps ${fps.presented.map(f0).join(' ')}`,
+      );
+      console.log('');
+      await agent.page.evaluate(() => (globalThis as any).bench.seatClose());
+    } finally {
+      await cc.close();
+    }
+
+    // ---- 4. N legs at once, adapter only ----
     console.log(`Agent browser with N calls at once (each: camera + mic published, customer video played), ${SETTLE_MS / 1000} s window`);
     console.log('  N   CPU % of one core   PSS MiB (all processes)   JS heap MiB   decoded fps per video');
     for (const n of [0, 1, 4]) {

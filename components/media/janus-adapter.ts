@@ -49,6 +49,9 @@ export interface JanusLegTimings {
   liveAt?: number;
 }
 
+/** The longest our own offer waits for the other side's video to come up first (ms). */
+const PUBLISH_DEFER_MS = 400;
+
 // ---- a thin typed view of janus.js -------------------------------------------------------------
 
 type Msg = Record<string, any>;
@@ -235,8 +238,13 @@ export class JanusMediaAdapter implements MediaAdapter<MediaStream> {
   constructor(private readonly options: JanusMediaAdapterOptions = {}) {}
 
   join(media: MediaInfo, options: JoinOptions): JanusLeg {
-    if (this.disposed) throw new Error('JanusMediaAdapter: join() after dispose()');
     const leg = new JanusLeg(this, media, options, (l) => this.legs.delete(l));
+    // A pane that re-renders while its seat is being torn down may still ask: answer with a
+    // failed leg rather than throw inside a render.
+    if (this.disposed) {
+      leg.fail('the media adapter was disposed');
+      return leg;
+    }
     this.legs.add(leg);
     leg.start();
     return leg;
@@ -312,6 +320,8 @@ export class JanusLeg implements MediaLeg<MediaStream> {
   private localTracks: MediaStreamTrack[] = [];
   private warningTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly publishWaiters = new Set<() => void>();
+  /** Set while publishing waits for the subscription (publishSoon). */
+  private releasePublish: (() => void) | null = null;
   private settle: (() => void) | null = null;
   private attempt: Promise<void> = Promise.resolve();
   timings: JanusLegTimings = { joinAt: performance.now() };
@@ -484,6 +494,21 @@ export class JanusLeg implements MediaLeg<MediaStream> {
     }
   }
 
+  /** Publishes now when nobody else publishes yet, else once the subscription is up. */
+  private publishSoon(gen: number): void {
+    if (!this.feeds.size) return void this.startPublishing(gen);
+    let done = false;
+    const go = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      this.releasePublish = null;
+      void this.startPublishing(gen);
+    };
+    const timer = setTimeout(go, PUBLISH_DEFER_MS);
+    this.releasePublish = go;
+  }
+
   /** This leg's own clones of the shared camera and microphone (made once per attempt). */
   private useLocal(stream: MediaStream): void {
     if (this.localTracks.length) return;
@@ -503,8 +528,11 @@ export class JanusLeg implements MediaLeg<MediaStream> {
           this.privateId = msg.private_id ?? null;
           this.joined = true;
           this.timings.joinedAt = performance.now();
-          if (this.wantPublish) void this.startPublishing(gen);
           this.onPublishers(msg.publishers, gen);
+          // The other side's video first: when someone already publishes, our own offer waits
+          // until that subscription is up (or PUBLISH_DEFER_MS), so that the two negotiations do
+          // not compete for the CPU at the moment the agent wants to see the customer.
+          if (this.wantPublish) this.publishSoon(gen);
           this.checkLive(gen);
         } else if (ev === 'destroyed') {
           this.fail("the call's media room was closed", gen);
@@ -677,7 +705,10 @@ export class JanusLeg implements MediaLeg<MediaStream> {
       },
       webrtcState: (on, reason) => {
         if (!mine()) return;
-        if (on) this.timings.subscribedAt = performance.now();
+        if (on) {
+          this.timings.subscribedAt = performance.now();
+          this.releasePublish?.();
+        }
         else if (this.feeds.size) this.fail(`the media server closed the other side's video${reason ? ` (${reason})` : ''}`, gen);
       },
       iceState: (s) => {
@@ -705,6 +736,7 @@ export class JanusLeg implements MediaLeg<MediaStream> {
   }
 
   private async teardown(): Promise<void> {
+    this.releasePublish = null;
     if (this.warningTimer) clearTimeout(this.warningTimer);
     this.warningTimer = null;
     const handles = [this.sub, this.pub].filter((h): h is PluginHandle => h !== null);
