@@ -116,8 +116,11 @@ function editFile(file, edit) {
 /**
  * Starts Janus on 127.0.0.1.
  * @param {{ wsPort?: number, httpPort?: number, adminPort?: number | false | null,
- *           rtpRange?: string, sourceDir?: string, debugLevel?: number, timeoutMs?: number }} [options]
+ *           rtpRange?: string, sourceDir?: string, debugLevel?: number, timeoutMs?: number,
+ *           roomAdminKey?: string }} [options]
  *   Ports default to Janus's own (8188, 8088, 7088); 0 picks a free port; adminPort false/null turns the admin API off.
+ *   roomAdminKey sets the VideoRoom plugin's admin_key: rooms are then created only with it, and
+ *   `list` shows private rooms to whoever gives it.
  * @returns {Promise<{ pid: number, wsUrl: string, httpUrl: string, adminUrl?: string, adminSecret?: string,
  *   wsPort: number, httpPort: number, adminPort?: number, dir: string, logFile: string,
  *   logTail: (lines?: number) => string, exited: Promise<{ code: number | null, signal: string | null }>,
@@ -158,6 +161,10 @@ export async function startJanus(options = {}) {
     t = setJcfg(t, 'loggers', 'disable', DISABLED_LOGGERS.join(','));
     return t;
   });
+  if (options.roomAdminKey) {
+    const key = options.roomAdminKey;
+    editFile(join(confDir, 'janus.plugin.videoroom.jcfg'), (t) => setJcfg(t, 'general', 'admin_key', key));
+  }
   editFile(join(confDir, 'janus.transport.websockets.jcfg'), (t) => {
     t = setJcfg(t, 'general', 'ws', true);
     t = setJcfg(t, 'general', 'ws_ip', HOST);

@@ -13,26 +13,33 @@ type Janus = Awaited<ReturnType<typeof startJanus>>;
 let janus: Janus;
 let h: Harness;
 
-/** Asks Janus itself, on a session of our own, whether a room exists. */
-async function roomExists(url: string, room: number): Promise<boolean> {
+const ROOM_ADMIN_KEY = 'test-room-admin-key';
+
+/** Asks Janus itself, on a session of our own, which rooms exist (`list` with the admin key shows private ones). */
+async function listRooms(url: string): Promise<number[]> {
   const ws = await JanusWs.open(url);
   try {
     const session = ((await ws.request({ janus: 'create' }))['data'] as { id: number }).id;
     const handle = ((await ws.request({ janus: 'attach', session_id: session, plugin: 'janus.plugin.videoroom' }))['data'] as { id: number }).id;
-    const reply = await ws.request({ janus: 'message', session_id: session, handle_id: handle, body: { request: 'exists', room } });
-    const data = (reply['plugindata'] as { data: { exists?: boolean } }).data;
+    const reply = await ws.request({ janus: 'message', session_id: session, handle_id: handle, body: { request: 'list', admin_key: ROOM_ADMIN_KEY } });
+    const data = (reply['plugindata'] as { data: { list?: { room: number }[] } }).data;
     await ws.request({ janus: 'destroy', session_id: session });
-    return data.exists === true;
+    return (data.list ?? []).map((r) => r.room);
   } finally {
     await ws.close();
   }
 }
 
+async function roomExists(url: string, room: number): Promise<boolean> {
+  return (await listRooms(url)).includes(room);
+}
+
 before(async () => {
-  janus = await startJanus({ wsPort: 0, httpPort: 0, adminPort: false });
+  janus = await startJanus({ wsPort: 0, httpPort: 0, adminPort: false, roomAdminKey: ROOM_ADMIN_KEY });
   h = await startHarness({
     janusUrl: janus.wsUrl,
     janusPublicUrl: 'ws://media.example:8188',
+    janusAdminKey: ROOM_ADMIN_KEY,
     janusReconnectMinMs: 100,
     janusReconnectMaxMs: 400,
     janusKeepaliveMs: 1000,
@@ -116,7 +123,7 @@ test('Janus going down and coming back: calls queue with media null, healthz say
   assert.equal(queued.state, 'queued');
   assert.equal(queued.media, null);
 
-  janus = await startJanus({ wsPort, httpPort: 0, adminPort: false });
+  janus = await startJanus({ wsPort, httpPort: 0, adminPort: false, roomAdminKey: ROOM_ADMIN_KEY });
   await eventually(async () => assert.equal((await h.http('/healthz')).body.janus, 'up'), 'healthz up');
   const late = (await during.next('call', (x) => x.media !== null)).media!;
   assert.equal(await roomExists(janus.wsUrl, late.room), true);
