@@ -15,7 +15,7 @@ import type { EndReason, MediaInfo, TransferTarget } from './protocol.js';
 import { MAX_SPLITS } from './protocol.js';
 import { SeatIndex } from './seat-index.js';
 import { getStrategy, type DispatchStrategy, type SeatFacts } from './strategies.js';
-import { channelOf, customerCallView, seatView, type ViewSource } from './views.js';
+import { callView, channelOf, customerCallView, seatView, type ViewSource } from './views.js';
 
 export type ApplyResult = { ok: true; effects: Effect[] } | { ok: false; error: EngineError; effects: [] };
 
@@ -666,20 +666,21 @@ export class Engine implements ViewSource {
   /** Frees a split of its call: to wrap-up after a conversation, else straight to idle. */
   private release(seat: Seat, split: Split, now: number, wrap: boolean): void {
     if (seat.focus === split.index) this.setFocus(seat, null, now);
+    const call = split.callId ? this.calls.get(split.callId) : undefined;
     split.callId = null;
     split.since = now;
     if (wrap && this.config.wrapupMs > 0) {
+      // The call goes on elsewhere or ends; wrap-up keeps how it looked, without its room.
+      split.wrapup = call ? { ...callView(call, now, this), media: null, attention: null, consult: null } : null;
       split.state = 'wrapup';
       this.startTimer(`wrapup:${seat.seatId}:${split.index}`, now + this.config.wrapupMs, { kind: 'wrapup', seatId: seat.seatId, split: split.index });
-    } else {
-      split.state = 'idle';
-      seat.idleSince = now;
-    }
+    } else this.setIdle(seat, split, now);
     this.touchSeat(seat);
   }
 
   private setIdle(seat: Seat, split: Split, now: number): void {
     split.state = 'idle';
+    split.wrapup = null;
     split.since = now;
     seat.idleSince = now;
     this.touchSeat(seat);

@@ -2,7 +2,7 @@
  * The engine's own state: seats, splits, calls, customers and the queue. Views for the wire
  * are derived from it in views.ts; nothing here is sent as is.
  */
-import type { CallKind, CustomerRef, EndReason, MediaInfo, SplitState } from './protocol.js';
+import type { CallKind, CallView, CustomerRef, EndReason, MediaInfo, SplitState } from './protocol.js';
 
 export interface EngineConfig {
   /** R7: how long an offer rings before it is withdrawn. */
@@ -33,6 +33,8 @@ export interface Split {
   state: SplitState;
   callId: string | null;
   since: number;
+  /** In wrap-up: the call just finished, as it was, so the agent sees whose case it was. */
+  wrapup?: CallView | null;
 }
 
 export interface Seat {

@@ -24,13 +24,13 @@ export function seatView(seat: Seat, src: ViewSource): SeatView {
         index: s.index,
         channel: channelOf(seat.seatId, s.index),
         state: s.state,
-        call: call ? callView(call, s.since, src) : null,
+        call: call ? callView(call, s.since, src) : s.state === 'wrapup' ? (s.wrapup ?? null) : null,
       };
     }),
   };
 }
 
-function callView(call: Call, since: number, src: ViewSource): CallView {
+export function callView(call: Call, since: number, src: ViewSource): CallView {
   const view: CallView = {
     callId: call.callId,
     kind: call.kind,

@@ -346,6 +346,10 @@ describe('R11 hangup', () => {
     h.answer('s', 0);
     h.do({ type: 'caller-hangup', customerId: 'a' });
     assert.deepEqual(h.states('s'), ['wrapup']);
+    const wrap = h.seat('s').splits[0]!.call!;
+    assert.equal(wrap.customer.id, 'a', 'wrap-up shows whose call it was');
+    assert.equal(wrap.virtualSeat, 's:0');
+    assert.equal(wrap.media, null, 'the room is gone');
     h.customer('b');
     assert.equal(h.customerState('b'), 'queued', 'no offer during wrap-up');
     h.advance(30_000);
