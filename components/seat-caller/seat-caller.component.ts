@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import { CallerStore, type CallerState } from '../../core/caller-store.js';
 import type { ConnectionStatus } from '../../core/control-client.js';
 import type { MediaAdapter } from '../../core/media-adapter.js';
@@ -336,9 +337,9 @@ export class SeatCaller extends SeatElement {
       ${active && (ms || call.state === 'connected' || call.state === 'held')
         ? html`<div part="stage" class="stage">
             ${ms?.remote && (call.state === 'connected' || call.state === 'held')
-              ? html`<video part="video agent-video" class="agent-video" aria-label=${t.term('agentVideo')} autoplay playsinline .muted=${!(call.state === 'connected' && call.focused)} .srcObject=${ms.remote}></video>`
+              ? html`<video part="video agent-video" class="agent-video" aria-label=${t.term('agentVideo')} autoplay playsinline .muted=${!(call.state === 'connected' && call.focused)} .srcObject=${live(ms.remote)}></video>`
               : nothing}
-            ${ms?.local ? html`<video part="video self-view" class="self-view" aria-label=${t.term('selfView')} autoplay playsinline muted .srcObject=${ms.local}></video>` : nothing}
+            ${ms?.local ? html`<video part="video self-view" class="self-view" aria-label=${t.term('selfView')} autoplay playsinline muted .srcObject=${live(ms.local)}></video>` : nothing}
             ${held ? html`<div part="hold" class="hold">${t.term('held')}</div>` : nothing}
             ${ms?.status === 'failed'
               ? html`<div part="message" class="message error" role="alert">

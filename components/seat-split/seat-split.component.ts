@@ -2,6 +2,7 @@ import { consume } from '@lit/context';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
+import { live } from 'lit/directives/live.js';
 import type { MediaAdapter } from '../../core/media-adapter.js';
 import type { CallView, SplitView, TransferTarget } from '../../core/protocol.js';
 import type { SeatState, SeatStore } from '../../core/seat-store.js';
@@ -349,11 +350,11 @@ export class SeatSplit extends SeatElement {
                 autoplay
                 playsinline
                 .muted=${!heard}
-                .srcObject=${ms.remote}
+                .srcObject=${live(ms.remote)}
               ></video>`
             : html`<div part="placeholder" class="placeholder">${call ? name : t.term('stateIdle')}</div>`}
           ${ms?.local
-            ? html`<video part="video self-view" class="self-view" aria-label=${t.term('selfView')} autoplay playsinline muted .srcObject=${ms.local}></video>`
+            ? html`<video part="video self-view" class="self-view" aria-label=${t.term('selfView')} autoplay playsinline muted .srcObject=${live(ms.local)}></video>`
             : nothing}
           ${cs?.remote
             ? html`<video
@@ -362,7 +363,7 @@ export class SeatSplit extends SeatElement {
                 aria-label=${call?.consult?.seat ?? ''}
                 autoplay
                 playsinline
-                .srcObject=${cs.remote}
+                .srcObject=${live(cs.remote)}
               ></video>`
             : nothing}
           ${rank >= 0 && call?.attention
