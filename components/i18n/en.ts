@@ -77,6 +77,7 @@ export const en = {
   announceRing: (name: string, n: number) => `Incoming call from ${name} on split ${n}`,
   announceAttention: (name: string, n: number) => `${name} on split ${n} asks for you`,
   mediaConnecting: 'Connecting video…',
+  mediaOff: 'Video off: this call has no media',
   mediaFailed: (m: string) => `Video failed: ${m}`,
   // caller
   call: 'Call',

@@ -76,6 +76,7 @@ export const zhCN: Translation = {
   announceRing: (name, n) => `分屏 ${n} 有来电：${name}`,
   announceAttention: (name, n) => `分屏 ${n} 的 ${name} 请求通话`,
   mediaConnecting: '正在连接视频…',
+  mediaOff: '视频已关闭：此通话没有媒体',
   mediaFailed: (m) => `视频失败：${m}`,
   call: '呼叫',
   callLabel: (queue) => `呼叫 ${queue}`,

@@ -340,6 +340,9 @@ export class SeatCaller extends SeatElement {
               ? html`<video part="video agent-video" class="agent-video" aria-label=${t.term('agentVideo')} autoplay playsinline .muted=${!(call.state === 'connected' && call.focused)} .srcObject=${live(ms.remote)}></video>`
               : nothing}
             ${ms?.local ? html`<video part="video self-view" class="self-view" aria-label=${t.term('selfView')} autoplay playsinline muted .srcObject=${live(ms.local)}></video>` : nothing}
+            ${!call.media && (call.state === 'connected' || call.state === 'held')
+              ? html`<div part="message" class="message" data-media="off" role="status">${t.term('mediaOff')}</div>`
+              : nothing}
             ${held ? html`<div part="hold" class="hold">${t.term('held')}</div>` : nothing}
             ${ms?.status === 'failed'
               ? html`<div part="message" class="message error" role="alert">

@@ -37,6 +37,17 @@ export default [
       border: 2px solid var(--_surface);
       border-radius: calc(var(--_radius) * 0.5);
     }
+    .stage .message[data-media='off'] {
+      position: absolute;
+      inset: 0;
+      display: grid;
+      place-items: center;
+      margin: 0;
+      border: 0;
+      background: transparent;
+      color: #e5e7eb;
+      text-align: center;
+    }
     .hold {
       position: absolute;
       inset: auto var(--_space) var(--_space) var(--_space);

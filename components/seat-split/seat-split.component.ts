@@ -352,7 +352,9 @@ export class SeatSplit extends SeatElement {
                 .muted=${!heard}
                 .srcObject=${live(ms.remote)}
               ></video>`
-            : html`<div part="placeholder" class="placeholder">${call ? name : t.term('stateIdle')}</div>`}
+            : html`<div part="placeholder" class="placeholder" data-media=${ifDefined(call && !call.media && state !== 'ringing' ? 'off' : undefined)}>
+                <span>${call ? name : t.term('stateIdle')}${call && !call.media && state !== 'ringing' ? html`<br /><small>${t.term('mediaOff')}</small>` : nothing}</span>
+              </div>`}
           ${ms?.local
             ? html`<video part="video self-view" class="self-view" aria-label=${t.term('selfView')} autoplay playsinline muted .srcObject=${live(ms.local)}></video>`
             : nothing}
