@@ -9,14 +9,17 @@
 //      apt-get when missing and running as root on Debian; otherwise it says what
 //      to install and stops.
 //   2. npm packages: `npm ci` when node_modules is missing.
-//   3. Janus on 127.0.0.1 (scripts/janus.mjs). Options are passed on:
+//   3. The bundle: `npm run build` when dist/ is missing or older than the sources.
+//   4. Janus on 127.0.0.1 (scripts/janus.mjs). Options are passed on:
 //      npm start -- --ws-port 0 --http-port 0 --admin-port off
-//
-// Later steps add the control-center server and the demo pages here.
-import { spawnSync } from 'node:child_process';
+//      `--media none` starts no Janus: calls connect without video.
+//   5. The control center in demo mode (bin/multi-seat-server.js --demo) on 127.0.0.1:8787
+//      (`--port N` for another), serving the demo pages; it prints their URLs.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ensureBuilt } from './ensure-built.mjs';
 import { findJanusBinary, parseJanusArgs, startJanus } from './janus.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -43,10 +46,11 @@ function hasJanus() {
   }
 }
 
-function missingDebianPackages() {
+/** @param {boolean} needJanus */
+function missingDebianPackages(needJanus) {
   /** @type {string[]} */
   const missing = [];
-  if (!hasJanus()) missing.push('janus');
+  if (needJanus && !hasJanus()) missing.push('janus');
   if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) missing.push('chromium');
   if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
     // Only needed to compile better-sqlite3 during `npm ci`.
@@ -57,8 +61,9 @@ function missingDebianPackages() {
   return missing;
 }
 
-function installSystemPackages() {
-  const missing = missingDebianPackages();
+/** @param {boolean} needJanus */
+function installSystemPackages(needJanus) {
+  const missing = missingDebianPackages(needJanus);
   if (missing.length === 0) return;
   const isRoot = process.getuid?.() === 0;
   const isDebian = existsSync('/etc/debian_version') && onPath('apt-get');
@@ -80,36 +85,96 @@ function installNodePackages() {
   run('npm', ['ci']);
 }
 
+/**
+ * Splits our own options (`--media janus|none`, `--port N`) from Janus's.
+ * @param {string[]} argv
+ */
+export function parseStartArgs(argv) {
+  let media = 'janus';
+  let port = 8787;
+  /** @type {string[]} */
+  const rest = [];
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2);
+    const value = () => (inline !== undefined ? inline : argv[++i]);
+    if (flag === '--media') {
+      media = value();
+      if (media !== 'janus' && media !== 'none') throw new Error(`--media must be "janus" or "none", not "${media}"`);
+    } else if (flag === '--port') {
+      port = Number(value());
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`bad --port ${port}`);
+    } else rest.push(argv[i]);
+  }
+  return { media, port, janusOptions: parseJanusArgs(rest) };
+}
+
 async function main() {
-  const janusOptions = parseJanusArgs(process.argv.slice(2));
-  installSystemPackages();
+  const { media, port, janusOptions } = parseStartArgs(process.argv.slice(2));
+  installSystemPackages(media === 'janus');
   installNodePackages();
+  ensureBuilt();
 
-  const janus = await startJanus(janusOptions);
-  console.log('');
-  console.log(`Janus is up (pid ${janus.pid}, config and log in ${janus.dir})`);
-  console.log(`  WebSocket: ${janus.wsUrl}  (protocol janus-protocol)`);
-  console.log(`  HTTP:      ${janus.httpUrl}`);
-  if (janus.adminUrl) console.log(`  Admin:     ${janus.adminUrl}  (admin_secret ${janus.adminSecret})`);
-  console.log('Ctrl-C stops everything.');
+  /** @type {Awaited<ReturnType<typeof startJanus>> | null} */
+  const janus = media === 'janus' ? await startJanus(janusOptions) : null;
+  if (janus) {
+    console.log('');
+    console.log(`Janus is up (pid ${janus.pid}, config and log in ${janus.dir})`);
+    console.log(`  WebSocket: ${janus.wsUrl}  (protocol janus-protocol)`);
+    console.log(`  HTTP:      ${janus.httpUrl}`);
+    if (janus.adminUrl) console.log(`  Admin:     ${janus.adminUrl}  (admin_secret ${janus.adminSecret})`);
+  }
 
+  const args = ['bin/multi-seat-server.js', '--demo', '--host', '127.0.0.1', '--port', String(port), '--janus-url', janus ? janus.wsUrl : 'none'];
+  const server = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  /** @type {Promise<{ code: number | null, signal: string | null }>} */
+  const serverExited = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
   let stopping = false;
-  const shutdown = async () => {
+  const shutdown = async (/** @type {number} */ code = 0) => {
     if (stopping) return;
     stopping = true;
-    await janus.stop();
-    process.exit(0);
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
+    const timer = setTimeout(() => server.kill('SIGKILL'), 5000);
+    await serverExited;
+    clearTimeout(timer);
+    await janus?.stop();
+    process.exit(code);
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
-  janus.exited.then(({ code, signal }) => {
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+
+  // The server prints one line once it listens: `multi-seat control center on http://…`.
+  let announced = false;
+  let buffered = '';
+  server.stdout.on('data', (/** @type {Buffer} */ chunk) => {
+    process.stdout.write(chunk);
+    if (announced) return;
+    buffered += chunk.toString('utf8');
+    const m = /control center on (http:\/\/\S+)/.exec(buffered);
+    if (!m) return;
+    announced = true;
+    const base = m[1];
+    console.log('');
+    console.log(`multi-seat demo${janus ? '' : ' (media off: no Janus, no video)'}: open in Chromium or Chrome`);
+    console.log(`  ${base}/                                           start here`);
+    console.log(`  ${base}/agent.html?seat=seat-1&splits=2            an agent (a mock CRM page)`);
+    console.log(`  ${base}/caller.html?customer=cust-1&queue=claims   a customer`);
+    console.log('Ctrl-C stops everything.');
+  });
+  serverExited.then(({ code, signal }) => {
+    if (stopping) return;
+    console.error(`the control center exited by itself (code ${code}, signal ${signal})`);
+    void shutdown(1);
+  });
+  janus?.exited.then(({ code, signal }) => {
     if (stopping) return;
     console.error(`janus exited by itself (code ${code}, signal ${signal})\n--- last log lines ---\n${janus.logTail()}`);
-    process.exit(1);
+    void shutdown(1);
   });
 }
 
-main().catch((err) => {
-  console.error(`npm start: ${err instanceof Error ? err.message : err}`);
-  process.exit(1);
-});
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => {
+    console.error(`npm start: ${err instanceof Error ? err.message : err}`);
+    process.exit(1);
+  });
+}
