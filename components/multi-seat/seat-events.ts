@@ -44,12 +44,14 @@ export function deriveSeatEvents(prev: SeatState, next: SeatState, transferred: 
     // seat) is a hang-up and a new offer.
     const back = !!p && live.has(p.state) && n.state === 'ringing';
     const isNew = !!nc && (pc?.callId !== nc.callId || back);
-    if (p && pc && (isNew || !nc) && live.has(p.state)) {
+    // Wrap-up keeps the finished call on the split (without its room): it has left all the same.
+    const left = !!p && !!pc && live.has(p.state) && (isNew || !nc || n.state === 'wrapup');
+    if (p && pc && left) {
       const wasTransferred = transferred.has(pc.callId) || !!prev.pending[`transfer:${n.index}`] || !!next.pending[`transfer:${n.index}`];
       if (p.state === 'consulting' && pc.consult) out.push({ name: 'seat-consult', detail: { ...detail(p, pc), to: pc.consult.seat, state: 'ended' } });
       out.push({ name: 'seat-hangup', detail: { ...detail(p, pc), reason: wasTransferred ? 'transferred' : 'ended' } });
     }
-    if (!nc) continue;
+    if (!nc || n.state === 'wrapup') continue;
     const was = isNew ? null : p!.state;
     if (n.state === 'ringing' && was !== 'ringing') out.push({ name: 'seat-offer', detail: detail(n, nc) });
     if (n.state === 'connected' && was !== 'connected' && was !== 'consulting') out.push({ name: 'seat-answer', detail: detail(n, nc) });

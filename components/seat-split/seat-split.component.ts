@@ -336,7 +336,11 @@ export class SeatSplit extends SeatElement {
           ${this.isFocused ? html`<span part="badge focus-badge" class="badge focus-badge">${t.term('focused')}</span>` : nothing}
           ${call?.virtualSeat ? html`<span part="virtual-seat" class="virtual-seat">${call.virtualSeat}</span>` : nothing}
           ${call
-            ? html`<span part="timer" class="timer" role="timer" aria-label=${t.term('callTimer', t.term('duration', elapsed))}
+            ? html`<span
+                part="timer"
+                class="timer"
+                role="timer"
+                aria-label=${t.term(state === 'wrapup' ? 'wrapupTimer' : 'callTimer', t.term('duration', elapsed))}
                 >${t.term('duration', elapsed)}</span
               >`
             : nothing}
@@ -352,9 +356,7 @@ export class SeatSplit extends SeatElement {
                 .muted=${!heard}
                 .srcObject=${live(ms.remote)}
               ></video>`
-            : html`<div part="placeholder" class="placeholder" data-media=${ifDefined(call && !call.media && state !== 'ringing' ? 'off' : undefined)}>
-                <span>${call ? name : t.term('stateIdle')}${call && !call.media && state !== 'ringing' ? html`<br /><small>${t.term('mediaOff')}</small>` : nothing}</span>
-              </div>`}
+            : this.renderPlaceholder(state, call, name)}
           ${ms?.local
             ? html`<video part="video self-view" class="self-view" aria-label=${t.term('selfView')} autoplay playsinline muted .srcObject=${live(ms.local)}></video>`
             : nothing}
@@ -387,6 +389,21 @@ export class SeatSplit extends SeatElement {
         <div class="sr-only" role="status" aria-live="assertive">${this.announcement}</div>
       </section>
     `;
+  }
+
+  private renderPlaceholder(state: SplitView['state'], call: CallView | null, name: string) {
+    const t = this.localize;
+    // Wrap-up keeps the finished call without its room; ringing gets its room a moment later.
+    const noMedia = !!call && !call.media && state !== 'ringing' && state !== 'wrapup';
+    return html`<div part="placeholder" class="placeholder" data-media=${ifDefined(noMedia ? 'off' : undefined)}>
+      <span
+        >${call ? name : t.term('stateIdle')}${noMedia
+          ? html`<br /><small>${t.term('mediaOff')}</small>`
+          : state === 'wrapup'
+            ? html`<br /><small>${t.term('stateWrapup')}</small>`
+            : nothing}</span
+      >
+    </div>`;
   }
 
   private renderMediaStatus(status: string | undefined, error: string | null) {
@@ -464,6 +481,7 @@ export class SeatSplit extends SeatElement {
       case 'wrapup':
         return this.button('done', t.term('done'), () => this.run(() => this.store!.wrapupDone(this.index)), {
           cls: 'primary',
+          aria: call ? t.term('doneLabel', name, n) : undefined,
           disabled: offline || busy('wrapup-done'),
         });
     }

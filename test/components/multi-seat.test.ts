@@ -300,13 +300,25 @@ describe('<multi-seat> and <seat-split>', () => {
     expect((await focus).detail.split, 'R10: nobody has focus').to.equal(null);
   });
 
-  it('R11: wrap-up shows Done, which frees the split', async () => {
+  it('R11: wrap-up shows the finished call (customer, virtual seat, wrap-up timer) and Done, which frees the split', async () => {
     const sim = newSim({ wrapupMs: 60_000 });
     const el = await seat(sim);
     const [ann] = await connected(sim, el, ['Ann']);
+    const hangup = oneEvent(el, 'seat-hangup');
     await ann!.hangup();
+    expect((await hangup).detail, 'the call left the split for wrap-up').to.include({ split: 0, reason: 'ended', virtualSeat: 'seat-1:0' });
     const s0 = await splitState(el, 0, 'wrapup');
     expect(text(part(s0, 'state-badge'))).to.equal('Wrap-up');
+    expect(text(part(s0, 'customer-name'))).to.equal('Ann');
+    expect(text(part(s0, 'virtual-seat'))).to.equal('seat-1:0');
+    expect(text(part(s0, 'timer'))).to.match(/^0:0\d$/);
+    expect(part(s0, 'timer')!.getAttribute('aria-label')).to.match(/^Wrap-up time 0:0\d$/);
+    const placeholder = text(part(s0, 'placeholder'));
+    expect(placeholder).to.contain('Ann');
+    expect(placeholder, 'not the idle placeholder').to.not.contain('Idle');
+    expect(placeholder, 'wrap-up never has a room: no "video off" warning').to.not.contain('Video off');
+    expect(button(s0, 'done')!.getAttribute('aria-label')).to.equal('Done with Ann (split 1)');
+    expect(fakeMedia(el).legs.size, 'no media in wrap-up').to.equal(0);
     await expect(el).to.be.accessible();
     button(s0, 'done')!.click();
     await splitState(el, 0, 'idle');
