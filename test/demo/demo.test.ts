@@ -269,7 +269,7 @@ test('the demo path: two calls in two splits, video, focus, screen pop, transfer
     assert.ok(v0.width > 0 && v1.width > 0);
     step(`both videos live (${v0.width}×${v0.height}, ${v1.width}×${v1.height})`);
     await snap(agent1, 'two-connected-splits');
-    if (process.env.UPDATE_DEMO_SCREENSHOT === '1') await agent1.screenshot({ path: join(root, 'docs', 'demo.png') }); // after snap(): in front
+    if (process.env.UPDATE_DEMO_SCREENSHOT === '1') await agent1.screenshot({ path: join(root, 'docs', 'demo.png'), clip: { x: 0, y: 0, width: 1440, height: 640 } }); // after snap(): in front
     await snap(cust1, 'customer-1-connected');
 
     // 5. Focus (R10): answering split 1 gave it focus; only it is heard and its customer is not on hold.
@@ -295,6 +295,14 @@ test('the demo path: two calls in two splits, video, focus, screen pop, transfer
     step('focus switched 1 → 0 → 1, audio followed');
     await snap(agent1, 'focus-on-split-1');
     await snap(cust2, 'customer-2-in-focus');
+
+    // The language switch: the CRM's texts and the elements (their `lang`) turn Chinese, and back.
+    await agent1.locator('.lang-switch button[data-lang="zh-CN"]').click();
+    await split(agent1, 0).locator('[part~="state-badge"]', { hasText: '通话中' }).waitFor({ timeout: STEP_MS });
+    await agent1.locator('multi-seat button.ready-switch', { hasText: '就绪' }).waitFor({ timeout: STEP_MS });
+    await snap(agent1, 'zh-CN');
+    await agent1.locator('.lang-switch button[data-lang="en"]').click();
+    await split(agent1, 0).locator('[part~="state-badge"]', { hasText: 'Connected' }).waitFor({ timeout: STEP_MS });
 
     // 6. Blind transfer of split 1 (cust-2) to seat-2 (R14): it rings there and is answered.
     await goReady(agent2);
