@@ -74,7 +74,7 @@ const stateKey = {
  * @csspart answer - Answer (ringing).
  * @csspart reject - Reject (ringing).
  * @csspart hangup - Hang up.
- * @csspart focus - Talk: gives this split focus (R10).
+ * @csspart focus - Talk: a toggle, pressed on the focused split; gives this split focus, or releases it (R10).
  * @csspart consult - Consult another seat (R13).
  * @csspart transfer - Transfer to a seat or a queue (R14).
  * @csspart dial - Dial a customer (R12).
@@ -217,6 +217,13 @@ export class SeatSplit extends SeatElement {
   /** Gives this split focus (R10): the agent talks to its customer. */
   takeFocus(): void {
     if (this.split?.state === 'connected' && !this.isFocused) this.run(() => this.store!.focus(this.index));
+  }
+
+  /** The Talk toggle: gives this split focus, or, when it has it, releases it (nobody hears the agent). */
+  toggleFocus(): void {
+    if (this.split?.state !== 'connected') return;
+    if (this.isFocused) this.run(() => this.store!.focus(null));
+    else this.takeFocus();
   }
 
   /** Moves keyboard focus into the pane (its first button). */
@@ -457,8 +464,9 @@ export class SeatSplit extends SeatElement {
         return hangup;
       case 'connected': {
         const consultLeg = call?.kind === 'consult';
-        return html`${this.button('focus', t.term('focus'), () => this.takeFocus(), {
-          cls: 'primary',
+        // A toggle: pressed on the focused split, where it is no call to action (R10).
+        return html`${this.button('focus', t.term('focus'), () => this.toggleFocus(), {
+          cls: this.isFocused ? 'toggle' : 'primary toggle',
           aria: t.term('focusLabel', name, n),
           pressed: this.isFocused,
           disabled: offline,

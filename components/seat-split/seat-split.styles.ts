@@ -176,10 +176,13 @@ export default [
       flex-wrap: wrap;
       gap: calc(var(--_space) * 0.75);
     }
+    /* A pressed toggle shows a state, not a call to action: outlined, never filled like .primary. */
     button[aria-pressed='true'] {
-      background: var(--_accent);
+      background: var(--_surface-2);
       border-color: var(--_accent);
-      color: var(--_on-accent);
+      box-shadow: inset 0 0 0 1px var(--_accent);
+      color: var(--_text);
+      font-weight: 600;
     }
     .form {
       display: flex;

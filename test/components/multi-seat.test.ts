@@ -247,6 +247,31 @@ describe('<multi-seat> and <seat-split>', () => {
     expect((await focus).detail.split).to.equal(0);
   });
 
+  it('R10: Talk is a toggle — pressed (not a primary call to action) on the focused split, reachable, and pressing it again releases focus', async () => {
+    const sim = newSim();
+    const el = await seat(sim);
+    await connected(sim, el, ['Ann', 'Bo']);
+    const [s0, s1] = [splitEl(el, 0), splitEl(el, 1)];
+    await settle(s1);
+    const on = button(s1, 'focus')!;
+    const off = button(s0, 'focus')!;
+    expect(on.getAttribute('aria-pressed')).to.equal('true');
+    expect(on.classList.contains('primary'), 'the focused split does not invite a click').to.equal(false);
+    expect(getComputedStyle(on).backgroundColor, 'not filled like a primary button').to.not.equal(getComputedStyle(off).backgroundColor);
+    expect(on.disabled, 'still reachable by Tab').to.equal(false);
+    expect(on.tabIndex).to.equal(0);
+    expect(off.getAttribute('aria-pressed')).to.equal('false');
+    expect(off.classList.contains('primary'), 'the background split invites the agent to talk').to.equal(true);
+    const released = oneEvent(el, 'seat-focus');
+    on.click();
+    expect((await released).detail.split, 'un-pressing the toggle releases focus').to.equal(null);
+    await settle(s1);
+    expect(button(s1, 'focus')!.getAttribute('aria-pressed')).to.equal('false');
+    const back = oneEvent(el, 'seat-focus');
+    button(s1, 'focus')!.click();
+    expect((await back).detail.split).to.equal(1);
+  });
+
   it('ring: a tone while the agent is free, a soft beep while talking in another split, none with ring="off"', async () => {
     const sim = newSim();
     const el = await seat(sim, { ring: 'auto' });
