@@ -64,12 +64,22 @@ const janusFactory: MediaAdapterFactory = async () => {
  * @csspart withdraw - Withdraw the request.
  * @csspart retry - Retry the media.
  *
- * @cssproperty [--seat-color-accent=#2563eb] - Primary buttons.
+ * @cssproperty [--seat-color-accent=#2563eb] - Primary buttons (Call, I'm ready).
+ * @cssproperty [--seat-color-on-accent=#ffffff] - Text on the accent colour.
+ * @cssproperty [--seat-color-ring=#d97706] - The border while the call rings (an agent's call to accept, or the agent being rung).
  * @cssproperty [--seat-color-danger=#b91c1c] - Hang up and errors.
+ * @cssproperty [--seat-color-success=#15803d] - Accept.
  * @cssproperty [--seat-color-attention=#7c3aed] - The request notice.
+ * @cssproperty [--seat-color-surface=#ffffff] - The element's background.
+ * @cssproperty [--seat-color-surface-raised=#f3f4f6] - Messages.
+ * @cssproperty [--seat-color-text=#111827] - Text.
+ * @cssproperty [--seat-color-muted=#4b5563] - Secondary text (the connection state).
+ * @cssproperty [--seat-color-border=#d1d5db] - Borders.
+ * @cssproperty [--seat-color-video-background=#1f2937] - Behind the videos.
  * @cssproperty [--seat-radius=8px] - Corner radius.
  * @cssproperty [--seat-spacing=8px] - The spacing unit.
  * @cssproperty [--seat-font=system-ui, sans-serif] - The font family.
+ * @cssproperty [--seat-focus-ring=3px solid #2563eb] - The keyboard focus outline.
  */
 export class SeatCaller extends SeatElement {
   static override styles = styles;

@@ -17,6 +17,11 @@ export default [
       border: 1px solid var(--_border);
       border-radius: var(--_radius);
     }
+    /* The call rings: an agent's call waiting for Accept, or the agent's phone ringing. */
+    :host([data-state='ringing']) .caller {
+      border-color: var(--_ring);
+      box-shadow: 0 0 0 2px var(--_ring);
+    }
     .stage {
       position: relative;
       aspect-ratio: 4 / 3;

@@ -89,9 +89,22 @@ const stateKey = {
  * @csspart transfer-kind - The seat / queue choice of the transfer form (also `input`).
  * @csspart target - The seat, queue or customer field of the form (also `input`).
  *
+ * @cssproperty [--seat-color-accent=#2563eb] - Primary buttons (Talk on a background split, Complete transfer, Done, Dial), the pressed Talk toggle's outline.
+ * @cssproperty [--seat-color-on-accent=#ffffff] - Text on the accent colour.
  * @cssproperty [--seat-color-ring=#d97706] - The ringing border and badge.
- * @cssproperty [--seat-color-accent=#2563eb] - Focus and primary buttons.
- * @cssproperty [--seat-color-attention=#7c3aed] - The R18 badge.
+ * @cssproperty [--seat-color-danger=#b91c1c] - Hang up and media failures.
+ * @cssproperty [--seat-color-success=#15803d] - Answer and the connected badge.
+ * @cssproperty [--seat-color-attention=#7c3aed] - The R18 badge and border.
+ * @cssproperty [--seat-color-surface=#ffffff] - The pane's background.
+ * @cssproperty [--seat-color-surface-raised=#f3f4f6] - Badges, the inline form, the pressed Talk toggle.
+ * @cssproperty [--seat-color-text=#111827] - Text.
+ * @cssproperty [--seat-color-muted=#4b5563] - Secondary text (queue, consult details, form labels).
+ * @cssproperty [--seat-color-border=#d1d5db] - The pane's and buttons' borders.
+ * @cssproperty [--seat-color-video-background=#1f2937] - Behind the videos and the placeholder.
+ * @cssproperty [--seat-radius=8px] - Corner radius.
+ * @cssproperty [--seat-spacing=8px] - The spacing unit.
+ * @cssproperty [--seat-font=system-ui, sans-serif] - The font family.
+ * @cssproperty [--seat-focus-ring=3px solid #2563eb] - The keyboard focus outline.
  */
 export class SeatSplit extends SeatElement {
   static override styles = styles;

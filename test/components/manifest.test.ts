@@ -1,11 +1,13 @@
 // custom-elements.json as Storybook and IDEs read it: only real tags are defined, every event
-// has a name.
+// has a name, and each element documents every --seat-… custom property it honours.
 import { expect } from '@open-wc/testing';
+import { tokens } from '../../components/base/shared.styles.js';
 
 interface Declaration {
   name: string;
   tagName?: string;
   events?: { name?: string }[];
+  cssProperties?: { name: string; default?: string; description?: string }[];
 }
 interface Manifest {
   modules: { path: string; declarations?: Declaration[]; exports?: { kind: string; name: string; declaration: { name: string } }[] }[];
@@ -25,6 +27,19 @@ describe('custom-elements.json', () => {
     const m = await manifest();
     for (const d of m.modules.flatMap((mod) => mod.declarations ?? [])) {
       for (const e of d.events ?? []) expect(e.name, `${d.name}: ${JSON.stringify(e)}`).to.match(/^seat-[a-z-]+$/);
+    }
+  });
+
+  it('each element documents every --seat-… custom property it reads, with a default and a description', async () => {
+    const m = await manifest();
+    const used = [...new Set(tokens.cssText.match(/--seat-[a-z-]+/g))].sort();
+    for (const tag of TAGS) {
+      const d = m.modules.flatMap((mod) => mod.declarations ?? []).find((x) => x.tagName === tag)!;
+      expect(d.cssProperties!.map((p) => p.name).sort(), tag).to.deep.equal(used);
+      for (const p of d.cssProperties!) {
+        expect(p.default, `${tag} ${p.name}`).to.be.ok;
+        expect(p.description, `${tag} ${p.name}`).to.be.ok;
+      }
     }
   });
 });

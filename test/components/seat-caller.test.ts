@@ -106,6 +106,8 @@ describe('<seat-caller>', () => {
     await seat.dial(0, 'cust-z');
     await until(() => button(el, 'accept'));
     expect(text(part(el, 'status'))).to.equal('An agent is calling you');
+    await settle(el);
+    expect(getComputedStyle(part(el, 'base')!).borderColor, 'rings in --seat-color-ring').to.equal('rgb(217, 119, 6)');
     expect(button(el, 'decline')).to.exist;
     await expect(el).to.be.accessible();
     button(el, 'accept')!.click();
