@@ -262,7 +262,11 @@ async function callerCall(server: string, token: string, name: string): Promise<
   callers.set(name, c);
   const call = await until(() => c.shadowRoot?.querySelector<HTMLButtonElement>('button[part~="call"]:not([disabled])'), 'call button');
   call.click();
-  await until(() => c.call?.media && c.shadowRoot!.querySelector('video[part~="self-view"]'), 'caller publishing');
+  // Publishing means its WebRTC is up (the customer queued a moment ago, as a real one has).
+  await until(() => {
+    const legs = [...(((c.mediaAdapter as any)?.legs ?? []) as Set<JanusLeg>)];
+    return c.call?.media && legs.some((l) => l.getState().status === 'live' && l.getState().local);
+  }, 'caller publishing');
 }
 
 function callerGone(name: string): void {
@@ -301,6 +305,10 @@ async function answerToFrame(i: number, preview: boolean): Promise<Record<string
     frame: t - t0,
     connected: connectedAt,
     join: rel(leg?.timings.joinAt),
+    attached: rel(leg?.timings.attachedAt),
+    joined: rel(leg?.timings.joinedAt),
+    spare: rel(leg?.timings.spareAt),
+    feeds: rel(leg?.timings.feedsAt),
     subscribe: rel(leg?.timings.subscribeAt),
     webrtcUp: rel(leg?.timings.subscribedAt),
     sameVideo: before === v ? 1 : 0,
@@ -367,3 +375,25 @@ async function rtpStats(): Promise<unknown> {
   return res;
 }
 Object.assign((globalThis as any).bench, { rtpStats });
+
+/** Diagnostics: how often each pane's <video> element or its srcObject changes over `ms`. */
+async function paneChurn(ms: number): Promise<{ elements: number[]; streams: number[]; missing: number[] }> {
+  const n = seat!.shadowRoot!.querySelectorAll('seat-split').length;
+  const el = Array<HTMLVideoElement | null>(n).fill(null);
+  const so = Array<MediaProvider | null>(n).fill(null);
+  const elements = Array(n).fill(0);
+  const streams = Array(n).fill(0);
+  const missing = Array(n).fill(0);
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    for (let i = 0; i < n; i++) {
+      const v = paneVideo(i);
+      if (!v) missing[i]++;
+      if (v !== el[i]) (elements[i]++, (el[i] = v));
+      if (v && v.srcObject !== so[i]) (streams[i]++, (so[i] = v.srcObject));
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { elements, streams, missing };
+}
+Object.assign((globalThis as any).bench, { paneChurn });

@@ -36,6 +36,12 @@ export interface JanusMediaAdapterOptions {
 /** Moments in a leg's life (performance.now() ms), for the benchmark and for diagnostics. */
 export interface JanusLegTimings {
   joinAt: number;
+  /** The publisher handle is attached. */
+  attachedAt?: number;
+  /** The subscriber handle, attached ahead of need, is ready. */
+  spareAt?: number;
+  /** The publisher learnt who publishes (`joined`) and the subscription began. */
+  feedsAt?: number;
   /** The publisher handle joined the room. */
   joinedAt?: number;
   /** Our own PeerConnection to Janus is up (publish only). */
@@ -48,6 +54,10 @@ export interface JanusLegTimings {
   remoteVideoAt?: number;
   liveAt?: number;
 }
+
+/** After a lost subscription: wait this long, then subscribe again; fail after this many in a row. */
+const RESUBSCRIBE_DELAY_MS = 300;
+const MAX_RESUBSCRIBES = 3;
 
 /** The longest our own offer waits for the other side's video to come up first (ms). */
 const PUBLISH_DEFER_MS = 400;
@@ -308,6 +318,8 @@ export class JanusLeg implements MediaLeg<MediaStream> {
   private pub: PluginHandle | null = null;
   private sub: PluginHandle | null = null;
   private subAttaching: Promise<void> | null = null;
+  /** A subscriber handle attached ahead of need (see run()). */
+  private spareSub: Promise<{ sub: PluginHandle; intent: { closedOnPurpose: boolean } }> | null = null;
   private myId: number | null = null;
   private privateId: number | null = null;
   private joined = false;
@@ -320,6 +332,8 @@ export class JanusLeg implements MediaLeg<MediaStream> {
   private localTracks: MediaStreamTrack[] = [];
   private warningTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly publishWaiters = new Set<() => void>();
+  /** Subscriptions lost in a row (reset when one comes up). */
+  private resubscribes = 0;
   /** Set while publishing waits for the subscription (publishSoon). */
   private releasePublish: (() => void) | null = null;
   private settle: (() => void) | null = null;
@@ -473,11 +487,16 @@ export class JanusLeg implements MediaLeg<MediaStream> {
     this.session = session;
     session.legs.add(this);
     // Open the camera while the session and handle are being made.
+    // Open the camera, and attach the subscriber handle, while the publisher handle is made:
+    // once the room tells us who publishes, the subscribe goes out with no round trip first.
     const local = this.wantPublish ? this.adapter.localStream() : null;
     local?.catch(() => {});
+    this.spareSub = this.attachSub(session, gen);
+    this.spareSub.then(() => (this.timings.spareAt = performance.now()), () => {});
     const pub = await session.attach(this.publisherCallbacks(gen));
     if (this.stale(gen)) return void detach(pub, this.adapter.detachTimeoutMs);
     this.pub = pub;
+    this.timings.attachedAt = performance.now();
     pub.send({
       message: {
         request: 'join',
@@ -488,10 +507,13 @@ export class JanusLeg implements MediaLeg<MediaStream> {
       },
       error: (e) => this.fail(`cannot join the media room: ${describe(e)}`, gen),
     });
-    if (local) {
-      const stream = await local;
-      if (!this.stale(gen)) this.useLocal(stream);
-    }
+    // The self-view appears when publishing starts (startPublishing), not on the critical path
+    // of the other side's first frame.
+  }
+
+  private attachSub(session: Session, gen: number): Promise<{ sub: PluginHandle; intent: { closedOnPurpose: boolean } }> {
+    const intent = { closedOnPurpose: false };
+    return session.attach(this.subscriberCallbacks(gen, intent)).then((sub) => ({ sub, intent }));
   }
 
   /** Publishes now when nobody else publishes yet, else once the subscription is up. */
@@ -612,6 +634,7 @@ export class JanusLeg implements MediaLeg<MediaStream> {
   /** Makes the subscriber handle follow `feeds`: attach, subscribe, unsubscribe, or detach. */
   private async syncSubscriptions(gen: number): Promise<void> {
     if (this.stale(gen)) return;
+    this.timings.feedsAt ??= performance.now();
     if (this.subAttaching) {
       await this.subAttaching;
       return this.syncSubscriptions(gen);
@@ -631,8 +654,9 @@ export class JanusLeg implements MediaLeg<MediaStream> {
     if (!this.sub) {
       const feeds = [...this.feeds];
       this.subAttaching = (async () => {
-        const subGen = { closedOnPurpose: false };
-        const sub = await this.session!.attach(this.subscriberCallbacks(gen, subGen));
+        const spare = this.spareSub;
+        this.spareSub = null;
+        const { sub, intent: subGen } = await (spare ?? this.attachSub(this.session!, gen));
         if (this.stale(gen)) return void detach(sub, this.adapter.detachTimeoutMs);
         this.sub = sub;
         (sub as PluginHandle & { __intent?: typeof subGen }).__intent = subGen;
@@ -707,18 +731,37 @@ export class JanusLeg implements MediaLeg<MediaStream> {
         if (!mine()) return;
         if (on) {
           this.timings.subscribedAt = performance.now();
+          this.resubscribes = 0;
           this.releasePublish?.();
-        }
-        else if (this.feeds.size) this.fail(`the media server closed the other side's video${reason ? ` (${reason})` : ''}`, gen);
+        } else this.subscriptionLost(`the media server closed the other side's video${reason ? ` (${reason})` : ''}`, gen);
       },
       iceState: (s) => {
         if (mine()) this.onIce(s, 'remote video', gen);
       },
       slowLink: (uplink, lost) => this.onSlowLink(uplink, lost, gen),
       ondetached: () => {
-        if (mine() && this.feeds.size) this.fail('the media server dropped the other side’s video (handle detached)', gen);
+        if (mine()) this.subscriptionLost('the media server dropped the other side’s video (handle detached)', gen);
       },
     };
+  }
+
+  /**
+   * The subscriber's PeerConnection went away. When the other side leaves, Janus hangs up our
+   * subscription, sometimes before the publisher handle hears `unpublished`: so drop the
+   * subscription, wait a moment, and subscribe again to whoever still publishes (a feed that
+   * is gone by then answers "no such feed", which is ignored). Only repeated losses fail the leg.
+   */
+  private subscriptionLost(why: string, gen: number): void {
+    if (this.stale(gen) || !this.sub) return;
+    const sub = this.sub as PluginHandle & { __intent?: { closedOnPurpose: boolean } };
+    if (sub.__intent) sub.__intent.closedOnPurpose = true;
+    this.sub = null;
+    this.subscribed.clear();
+    this.remoteTracks.clear();
+    this.set({ remote: null });
+    void detach(sub, this.adapter.detachTimeoutMs);
+    if (++this.resubscribes > MAX_RESUBSCRIBES) return this.fail(why, gen);
+    setTimeout(() => void this.syncSubscriptions(gen), RESUBSCRIBE_DELAY_MS);
   }
 
   private onIce(s: string, what: string, gen: number): void {
@@ -745,6 +788,8 @@ export class JanusLeg implements MediaLeg<MediaStream> {
     this.sub = null;
     this.pub = null;
     this.subAttaching = null;
+    const spare = this.spareSub;
+    this.spareSub = null;
     this.myId = null;
     this.privateId = null;
     this.joined = false;
@@ -755,6 +800,7 @@ export class JanusLeg implements MediaLeg<MediaStream> {
     const tracks = this.localTracks;
     this.localTracks = [];
     const timeout = this.adapter.detachTimeoutMs;
+    if (spare) handles.push(...(await spare.then((x) => [x.sub], () => [])));
     await Promise.all(handles.map((h) => detach(h, timeout)));
     tracks.forEach((t) => t.stop());
   }

@@ -145,6 +145,11 @@ describe('JanusMediaAdapter with a real Janus', () => {
     expect(left[0].display).to.equal('customer');
     await waitFor(() => customer.getState().remote === null, 'customer drops the agent media');
     expect(customer.getState().status, 'the other side leaving is not a failure').to.equal('live');
+    // Someone else takes the call (a transfer): the customer sees the new agent.
+    const next = adapter().join(room, { display: 'agent-2', publish: true, focused: true });
+    await waitStatus(next, 'live');
+    await playing(await remoteVideo(customer));
+    expect(customer.getState().status).to.equal('live');
   });
 
   it('a wrong pin fails with a readable error, and retry() cannot fix a wrong pin', async () => {
