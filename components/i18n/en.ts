@@ -61,6 +61,7 @@ export const en = {
   consult: 'Consult',
   transfer: 'Transfer',
   dial: 'Dial',
+  dialingTo: (id: string) => `Calling ${id}…`,
   done: 'Done',
   doneLabel: (name: string, n: number) => `Done with ${name} (split ${n})`,
   cancelConsult: 'Cancel consult',

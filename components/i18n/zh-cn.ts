@@ -60,6 +60,7 @@ export const zhCN: Translation = {
   consult: '咨询',
   transfer: '转接',
   dial: '呼出',
+  dialingTo: (id) => `正在呼叫 ${id}…`,
   done: '完成',
   doneLabel: (name, n) => `完成 ${name} 的话后处理（分屏 ${n}）`,
   cancelConsult: '取消咨询',

@@ -336,6 +336,8 @@ export class SeatSplit extends SeatElement {
     const call = split?.call ?? null;
     const n = this.index + 1;
     const name = call ? this.customerName(call) : '';
+    // An outbound call carries the customer's id, not a name: say what is happening (R12).
+    const shown = state === 'dialing' ? t.term('dialingTo', name) : name;
     const elapsed = call ? Math.max(0, (Date.now() - call.since) / 1000) : 0;
     const rank = attention.indexOf(this.index);
     const ms = this.media.state;
@@ -347,7 +349,7 @@ export class SeatSplit extends SeatElement {
         part="pane"
         class="pane"
         role="group"
-        aria-label=${call ? `${t.term('split', n)}: ${name}` : t.term('split', n)}
+        aria-label=${call ? `${t.term('split', n)}: ${shown}` : t.term('split', n)}
         @click=${this.onPaneClick}
       >
         <div part="header" class="header">
@@ -376,7 +378,7 @@ export class SeatSplit extends SeatElement {
                 .muted=${!heard}
                 .srcObject=${live(ms.remote)}
               ></video>`
-            : this.renderPlaceholder(state, call, name)}
+            : this.renderPlaceholder(state, call, shown)}
           ${ms?.local
             ? html`<video part="video self-view" class="self-view" aria-label=${t.term('selfView')} autoplay playsinline muted .srcObject=${live(ms.local)}></video>`
             : nothing}
@@ -399,7 +401,7 @@ export class SeatSplit extends SeatElement {
           ${this.renderMediaStatus(ms?.status, ms?.error ?? null)}
         </div>
         <div part="customer" class="customer">
-          ${call ? html`<span part="customer-name" class="customer-name">${name}</span>` : nothing}
+          ${call ? html`<span part="customer-name" class="customer-name">${shown}</span>` : nothing}
           ${call?.queue ? html`<span class="detail">${call.queue}</span>` : nothing}
           ${call?.from ? html`<span class="detail">${t.term('consultFrom', call.from.seat)}</span>` : nothing}
           ${call?.consult ? html`<span class="detail">${t.term('consultWith', call.consult.seat, call.consult.state === 'connected')}</span>` : nothing}
@@ -413,8 +415,8 @@ export class SeatSplit extends SeatElement {
 
   private renderPlaceholder(state: SplitView['state'], call: CallView | null, name: string) {
     const t = this.localize;
-    // Wrap-up keeps the finished call without its room; ringing gets its room a moment later.
-    const noMedia = !!call && !call.media && state !== 'ringing' && state !== 'wrapup';
+    // Wrap-up keeps the finished call without its room; ringing and dialing get theirs a moment later.
+    const noMedia = !!call && !call.media && (state === 'connected' || state === 'consulting');
     return html`<div part="placeholder" class="placeholder" data-media=${ifDefined(noMedia ? 'off' : undefined)}>
       <span
         >${call ? name : t.term('stateIdle')}${noMedia

@@ -370,6 +370,21 @@ describe('<multi-seat> and <seat-split>', () => {
     expect((await answer).detail.call.kind).to.equal('outbound');
   });
 
+  for (const [lang, want] of [['en', 'Calling cust-1…'], ['zh-CN', '正在呼叫 cust-1…']] as const) {
+    it(`R12 (${lang}): the dialing pane says whom it calls, not the raw id as if it were a name`, async () => {
+      const sim = newSim();
+      const el = await seat(sim, { lang });
+      const { CallerStore } = await import('../../core/caller-store.js');
+      new CallerStore(sim.caller('cust-1'));
+      await el.store!.dial(0, 'cust-1');
+      const s0 = await splitState(el, 0, 'dialing');
+      expect(el.store!.getState().seat!.splits[0]!.call!.customer.name, 'outbound calls carry no name').to.equal(null);
+      expect(text(part(s0, 'customer-name'))).to.equal(want);
+      expect(text(part(s0, 'placeholder'))).to.equal(want);
+      expect(part(s0, 'pane')!.getAttribute('aria-label')).to.contain(want);
+    });
+  }
+
   it('R13: consult another seat, then complete the warm transfer', async () => {
     const sim = newSim();
     const a = await seat(sim, { token: 'seat-1' });
