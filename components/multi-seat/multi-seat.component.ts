@@ -47,6 +47,41 @@ interface BarSlice {
   pending: Record<string, true>;
 }
 
+/** Every connected `<multi-seat>` with its keyboard map on: the candidates for a shortcut. */
+const keyboardSeats = new Set<MultiSeat>();
+
+/** The element holding the page's focus, looking into open shadow roots. */
+function deepActiveElement(): Element | null {
+  let el = document.activeElement;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  return el;
+}
+
+/** The node's ancestors and itself, crossing shadow roots up to the document. */
+function* composedAncestors(node: Node | null): Generator<Node> {
+  while (node) {
+    yield node;
+    node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null);
+  }
+}
+
+/**
+ * Which seat a keyboard shortcut is for: the one that contains the page's focus (or the key's
+ * target), else, when the focus is outside every seat, the first one on the page.
+ */
+function keyboardOwner(e: KeyboardEvent): MultiSeat | null {
+  const seats = [...keyboardSeats].filter((s) => s.keyboard !== 'off');
+  if (!seats.length) return null;
+  const within = (nodes: Iterable<EventTarget | Node>) => {
+    for (const n of nodes) if (n instanceof HTMLElement && keyboardSeats.has(n as MultiSeat)) return n as MultiSeat;
+    return null;
+  };
+  // The innermost seat on the key's path, else around the focused element.
+  const holder = within(e.composedPath()) ?? within(composedAncestors(deepActiveElement()));
+  if (holder) return holder.keyboard === 'off' ? null : holder;
+  return seats.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_PRECEDING ? 1 : -1))[0]!;
+}
+
 /** Creates the Janus adapter; loaded on demand so pages and tests without a server never fetch it. */
 export type MediaAdapterFactory = () => Promise<MediaAdapter<MediaStream>>;
 
@@ -67,7 +102,7 @@ const janusFactory: MediaAdapterFactory = async () => {
  * @attr splits - How many panes, 1–8 (default 2; R1).
  * @attr layout - `grid` (default), `row` or `stack`.
  * @attr lang - `en` or `zh-CN`; default: the nearest `lang` up the page.
- * @attr keyboard - `on` (default) or `off`: Alt+1…8 focus a split, Alt+A answers, Alt+H hangs up the focused split.
+ * @attr keyboard - `on` (default) or `off`: Alt+1…8 focus a split, Alt+A answers, Alt+H hangs up the focused split. With several seats on a page, the one holding the page's focus reacts, or the first one when the focus is outside every seat.
  * @attr preview - `on` (default) or `off`: show a ringing call's video, muted, before answering.
  * @attr ring - `auto` (default: a ring tone, or a soft beep while talking in another split), `tone`, `beep` or `off`.
  * @attr ring-volume - 0–1 (default 0.3).
@@ -210,11 +245,13 @@ export class MultiSeat extends SeatElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    keyboardSeats.add(this);
     window.addEventListener('keydown', this.onKeydown);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    keyboardSeats.delete(this);
     window.removeEventListener('keydown', this.onKeydown);
     // Moving the element in the page disconnects and reconnects it at once: keep the session then.
     queueMicrotask(() => {
@@ -381,6 +418,8 @@ export class MultiSeat extends SeatElement {
 
   private readonly onKeydown = (e: KeyboardEvent): void => {
     if (this.keyboard === 'off' || !e.altKey || e.ctrlKey || e.metaKey || !this._store) return;
+    // Two seats on one page: only the one holding the focus (else the first) reacts.
+    if (keyboardOwner(e) !== this) return;
     const seat = this._store.getState().seat;
     if (!seat) return;
     const splits = this.splitElements();

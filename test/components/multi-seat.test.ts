@@ -496,6 +496,55 @@ describe('<multi-seat> and <seat-split>', () => {
     expect((await hangup).detail.split).to.equal(0);
   });
 
+  it('keyboard, two seats on one page: only the seat holding the focus reacts, else the first on the page', async () => {
+    const [simA, simB] = [newSim(), newSim()];
+    const wrap = await fixture<HTMLDivElement>(html`<div>
+      <button id="outside">outside</button>
+      <multi-seat .simulator=${simA} .mediaAdapter=${new FakeMediaAdapter({ audio: false })} token="seat-a" ring="off" lang="en"></multi-seat>
+      <multi-seat .simulator=${simB} .mediaAdapter=${new FakeMediaAdapter({ audio: false })} token="seat-b" ring="off" lang="en"></multi-seat>
+    </div>`);
+    const [a, b] = [...wrap.querySelectorAll('multi-seat')] as MultiSeat[];
+    await settle(a!);
+    await settle(b!);
+    await ready(a!);
+    await ready(b!);
+    await placeCall(simA, 'cust-a', 'Ann');
+    await placeCall(simB, 'cust-b', 'Bo');
+    await splitState(a!, 0, 'ringing');
+    await splitState(b!, 0, 'ringing');
+    // A real key goes to the focused element and bubbles, composed, to the window.
+    const altA = (target: Element) => target.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyA', key: 'a', altKey: true, bubbles: true, composed: true }));
+    const states = () => [a!, b!].map((s) => s.store!.getState().seat!.splits[0]!.state);
+
+    // Focus in neither seat: the first one on the page answers, the second keeps ringing.
+    const outside = wrap.querySelector<HTMLButtonElement>('#outside')!;
+    outside.focus();
+    altA(outside);
+    await splitState(a!, 0, 'connected');
+    await settle(b!);
+    expect(states()).to.deep.equal(['connected', 'ringing']);
+
+    // Focus inside the second seat: only it answers (the first has a new call ringing on split 1).
+    await placeCall(simA, 'cust-c', 'Cy');
+    await splitState(a!, 1, 'ringing');
+    const inB = button(b!, 'ready-switch')!;
+    inB.focus();
+    altA(inB);
+    await splitState(b!, 0, 'connected');
+    await settle(a!);
+    expect(a!.store!.getState().seat!.splits[1]!.state, 'the other seat ignores it').to.equal('ringing');
+
+    // Focus inside a pane of the first seat (two shadow roots deep), even if the key reaches the window alone.
+    await placeCall(simB, 'cust-d', 'Di');
+    await splitState(b!, 1, 'ringing');
+    const deep = button(splitEl(a!, 1), 'answer')!;
+    deep.focus();
+    window.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyA', key: 'a', altKey: true }));
+    await splitState(a!, 1, 'connected');
+    await settle(b!);
+    expect(b!.store!.getState().seat!.splits[1]!.state).to.equal('ringing');
+  });
+
   it('keyboard="off": the shortcuts do nothing', async () => {
     const sim = newSim();
     const el = await seat(sim, { keyboard: 'off' });
