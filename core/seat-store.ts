@@ -24,6 +24,8 @@ export function attentionOrder(seat: SeatView | null): number[] {
 export class SeatStore extends CommandStore<SeatState, AgentMessage> {
   private readonly stop: () => void;
   private resync = false;
+  /** Transfers asked for through this store, by call id, until the call leaves its split. */
+  private readonly transfers = new Map<string, TransferTarget>();
 
   constructor(client: ControlClient<AgentMessage>) {
     super(client, { connection: client.status, seat: null, waiting: 0, attention: [], pending: {}, lastError: null });
@@ -41,6 +43,10 @@ export class SeatStore extends CommandStore<SeatState, AgentMessage> {
         if (stale && !this.resync) return;
         this.resync = false;
         this.update({ seat: m.seat, attention: attentionOrder(m.seat) });
+        // Listeners have seen the call leave; forget transfers of calls no longer being talked on.
+        for (const callId of this.transfers.keys()) {
+          if (!m.seat.splits.some((s) => s.call?.callId === callId && (s.state === 'connected' || s.state === 'consulting'))) this.transfers.delete(callId);
+        }
       } else if (m.type === 'queue') this.update({ waiting: m.waiting });
     });
   }
@@ -53,10 +59,25 @@ export class SeatStore extends CommandStore<SeatState, AgentMessage> {
   focus = (split: number | null) => this.send({ type: 'focus', split });
   dial = (split: number, to: string) => this.send({ type: 'dial', split, to });
   consult = (split: number, to: string) => this.send({ type: 'consult', split, to });
-  transfer = (split: number, to: TransferTarget) => this.send({ type: 'transfer', split, to });
+  transfer = (split: number, to: TransferTarget): Promise<void> => {
+    const callId = this.getState().seat?.splits[split]?.call?.callId;
+    if (callId) this.transfers.set(callId, to);
+    return this.send({ type: 'transfer', split, to }).catch((e: unknown) => {
+      if (callId && this.transfers.get(callId) === to) this.transfers.delete(callId);
+      throw e;
+    });
+  };
   cancelConsult = (split: number) => this.send({ type: 'cancel-consult', split });
   wrapupDone = (split: number) => this.send({ type: 'wrapup-done', split });
   bye = () => this.send({ type: 'bye' });
+
+  /**
+   * Where a transfer asked for through this store sends `callId`, while the call is still on
+   * its split or the snapshot that frees the split is being delivered; else undefined.
+   */
+  transferTarget(callId: string): TransferTarget | undefined {
+    return this.transfers.get(callId);
+  }
 
   /** Commands on a split are keyed by split, so answering split 0 twice is refused locally. */
   protected override send(message: Outgoing<AgentMessage>): Promise<void> {

@@ -113,7 +113,7 @@ const janusFactory: MediaAdapterFactory = async () => {
  * @event seat-before-hangup - Cancelable, before the agent hangs up; `preventDefault()` vetoes.
  * @event seat-hangup - A call left its split. `detail: {split, call, virtualSeat, reason}`.
  * @event seat-focus - Focus moved (R10). `detail: {split, call, virtualSeat}`.
- * @event seat-transfer - A transfer was accepted. `detail: {split, call, virtualSeat, to, mode}`.
+ * @event seat-transfer - A call left its split because this seat transferred it, from a pane or through `store.transfer()` (R13, R14). `detail: {split, call, virtualSeat, mode, to?}`; `to` is known for warm transfers and for transfers asked through this seat's store.
  * @event seat-consult - A consult started, was answered or ended. `detail: {split, call, virtualSeat, to, state}`.
  * @event seat-attention - A customer asked for the agent (R18). `detail: {split, call, virtualSeat, since, order}`.
  * @event seat-connection-change - `detail: {state, retryAt, error}`.
@@ -204,13 +204,11 @@ export class MultiSeat extends SeatElement {
   private ownsMedia = false;
   private generation = 0;
   private stopEvents: (() => void) | null = null;
-  private readonly transferred = new Set<string>();
   private needsBuild = true;
 
   constructor() {
     super();
     new TickController(this, () => this.bar.value.connection.state === 'reconnecting');
-    this.addEventListener('seat-transfer', (e) => this.transferred.add(e.detail.call.callId));
     this.addEventListener('seat-error', (e) => {
       if (e.detail.source === 'command' && e.composedPath()[0] !== this) this.commandError = e.detail;
     });
@@ -381,9 +379,9 @@ export class MultiSeat extends SeatElement {
   }
 
   private onStoreChange(next: SeatState, prev: SeatState): void {
-    for (const e of deriveSeatEvents(prev, next, this.transferred)) {
+    const store = this._store;
+    for (const e of deriveSeatEvents(prev, next, (callId) => store?.transferTarget(callId))) {
       this.emit(e.name, { detail: e.detail } as never);
-      if (e.name === 'seat-hangup') this.transferred.delete(e.detail.call.callId);
     }
     if (next.connection !== prev.connection) {
       this.emit('seat-connection-change', { detail: next.connection });

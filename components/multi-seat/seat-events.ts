@@ -6,10 +6,13 @@ import type { SeatConsultDetail } from '../events/seat-consult.js';
 import type { SeatFocusDetail } from '../events/seat-focus.js';
 import type { SeatHangupDetail } from '../events/seat-hangup.js';
 import type { SeatReadyChangeDetail } from '../events/seat-ready-change.js';
+import type { SeatTransferDetail } from '../events/seat-transfer.js';
+import type { TransferTarget } from '../../core/protocol.js';
 
 export type DerivedEvent =
   | { name: 'seat-offer'; detail: SeatCallDetail }
   | { name: 'seat-answer'; detail: SeatCallDetail }
+  | { name: 'seat-transfer'; detail: SeatTransferDetail }
   | { name: 'seat-hangup'; detail: SeatHangupDetail }
   | { name: 'seat-focus'; detail: SeatFocusDetail }
   | { name: 'seat-consult'; detail: SeatConsultDetail }
@@ -24,10 +27,16 @@ function detail(split: SplitView, call: CallView): SeatCallDetail {
 
 /**
  * The CRM-facing events a change of seat snapshot means, derived from the snapshots alone so
- * they fire whoever made the change (the customer hung up, the ring timed out, another tab).
- * `transferred` names calls this seat transferred away, for the hang-up's `reason`.
+ * they fire whoever made the change (the customer hung up, the ring timed out, another tab, a
+ * headless integration). `transferTarget` names where this seat asked to transfer a call, if it
+ * did: a call that leaves a talking split then is a transfer (`seat-transfer`, and a
+ * `seat-hangup` with reason `transferred`), not a hang-up.
  */
-export function deriveSeatEvents(prev: SeatState, next: SeatState, transferred: ReadonlySet<string> = new Set()): DerivedEvent[] {
+export function deriveSeatEvents(
+  prev: SeatState,
+  next: SeatState,
+  transferTarget: (callId: string) => TransferTarget | undefined = () => undefined,
+): DerivedEvent[] {
   const a = prev.seat;
   const b = next.seat;
   const out: DerivedEvent[] = [];
@@ -47,8 +56,15 @@ export function deriveSeatEvents(prev: SeatState, next: SeatState, transferred: 
     // Wrap-up keeps the finished call on the split (without its room): it has left all the same.
     const left = !!p && !!pc && live.has(p.state) && (isNew || !nc || n.state === 'wrapup');
     if (p && pc && left) {
-      const wasTransferred = transferred.has(pc.callId) || !!prev.pending[`transfer:${n.index}`] || !!next.pending[`transfer:${n.index}`];
+      // A dialing call cannot be transferred; a talking one the seat asked to transfer was.
+      const target = transferTarget(pc.callId);
+      const wasTransferred = p.state !== 'dialing' && (!!target || !!prev.pending[`transfer:${n.index}`] || !!next.pending[`transfer:${n.index}`]);
       if (p.state === 'consulting' && pc.consult) out.push({ name: 'seat-consult', detail: { ...detail(p, pc), to: pc.consult.seat, state: 'ended' } });
+      if (wasTransferred) {
+        const warm = p.state === 'consulting';
+        const to = target ?? (warm && pc.consult ? { seat: pc.consult.seat } : undefined);
+        out.push({ name: 'seat-transfer', detail: { ...detail(p, pc), mode: warm ? 'warm' : 'blind', ...(to ? { to } : {}) } });
+      }
       out.push({ name: 'seat-hangup', detail: { ...detail(p, pc), reason: wasTransferred ? 'transferred' : 'ended' } });
     }
     if (!nc || n.state === 'wrapup') continue;

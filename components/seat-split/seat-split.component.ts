@@ -48,7 +48,6 @@ const stateKey = {
  * @attr index - The split's index, 0-based.
  *
  * @event seat-before-hangup - Cancelable; fired when the agent asks to hang up. `preventDefault()` vetoes it.
- * @event seat-transfer - A transfer this pane asked for was accepted (R13, R14).
  * @event seat-error - A command was refused or the media failed (`source`: `command` | `media`).
  *
  * @csspart pane - The pane's frame; carries the ringing border.
@@ -550,12 +549,9 @@ export class SeatSplit extends SeatElement {
     if (form === 'dial') this.run(() => this.store!.dial(this.index, to));
     else if (form === 'consult') this.run(() => this.store!.consult(this.index, to));
     else if (form === 'transfer' && split.call) {
+      // <multi-seat> derives seat-transfer from the snapshots, however the transfer was asked for.
       const target: TransferTarget = this.transferKind === 'seat' ? { seat: to } : { queue: to };
-      const call = split.call;
-      this.run(
-        () => this.store!.transfer(this.index, target),
-        () => this.emit('seat-transfer', { detail: { ...this.detail(split, call), to: target, mode: 'blind' } }),
-      );
+      this.run(() => this.store!.transfer(this.index, target));
     }
   }
 
@@ -563,10 +559,6 @@ export class SeatSplit extends SeatElement {
     const split = this.split;
     const call = split?.call;
     if (!split || !call?.consult) return;
-    const target: TransferTarget = { seat: call.consult.seat };
-    this.run(
-      () => this.store!.transfer(this.index, target),
-      () => this.emit('seat-transfer', { detail: { ...this.detail(split, call), to: target, mode: 'warm' } }),
-    );
+    this.run(() => this.store!.transfer(this.index, { seat: call.consult!.seat }));
   }
 }

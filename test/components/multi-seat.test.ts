@@ -444,9 +444,47 @@ describe('<multi-seat> and <seat-split>', () => {
     s0.shadowRoot!.querySelector<HTMLInputElement>('input[part~="target"]')!.value = 'vip';
     const transfer = oneEvent(el, 'seat-transfer');
     const hangup = oneEvent(el, 'seat-hangup');
+    let transfers = 0;
+    el.addEventListener('seat-transfer', () => transfers++);
     button(s0, 'submit')!.click();
     expect((await transfer).detail).to.deep.include({ to: { queue: 'vip' }, mode: 'blind' });
     expect((await hangup).detail.reason).to.equal('transferred');
+    await new Promise((r) => setTimeout(r, 50));
+    await settle(el);
+    expect(transfers, 'once per transfer').to.equal(1);
+  });
+
+  it('R14: seat-transfer fires for a headless store.transfer() too, into wrap-up, with the detail the pane gave', async () => {
+    const sim = newSim({ wrapupMs: 60_000 });
+    const el = await seat(sim);
+    await connected(sim, el, ['Ann']);
+    const events: string[] = [];
+    el.addEventListener('seat-transfer', () => events.push('transfer'));
+    el.addEventListener('seat-hangup', (e) => events.push(`hangup:${e.detail.reason}`));
+    const transfer = oneEvent(el, 'seat-transfer');
+    await el.store!.transfer(0, { queue: 'vip' });
+    const ev = await transfer;
+    expect(ev.detail).to.deep.include({ split: 0, virtualSeat: 'seat-1:0', mode: 'blind', to: { queue: 'vip' } });
+    expect(ev.detail.call.customer.name).to.equal('Ann');
+    expect(ev.bubbles && ev.composed).to.equal(true);
+    await splitState(el, 0, 'wrapup');
+    await settle(el);
+    expect(events).to.deep.equal(['transfer', 'hangup:transferred']);
+  });
+
+  it('R13: completing a consult headless fires a warm seat-transfer to the consulted seat', async () => {
+    const sim = newSim();
+    const a = await seat(sim, { token: 'seat-1' });
+    const b = await seat(sim, { token: 'seat-2' });
+    await connected(sim, a, ['Ann']);
+    await b.store!.ready();
+    await a.store!.consult(0, 'seat-2');
+    await splitState(b, 0, 'ringing');
+    await b.store!.answer(0);
+    await until(() => a.store!.getState().seat!.splits[0]!.call?.consult?.state === 'connected');
+    const transfer = oneEvent(a, 'seat-transfer');
+    await a.store!.transfer(0, { seat: 'seat-2' });
+    expect((await transfer).detail).to.deep.include({ split: 0, mode: 'warm', to: { seat: 'seat-2' } });
   });
 
   it('R18: a customer asking for the agent shows a badge with its waiting time, longest first, and focus clears it', async () => {
