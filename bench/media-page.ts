@@ -311,6 +311,8 @@ async function answerToFrame(i: number, preview: boolean): Promise<Record<string
     feeds: rel(leg?.timings.feedsAt),
     subscribe: rel(leg?.timings.subscribeAt),
     webrtcUp: rel(leg?.timings.subscribedAt),
+    track: rel(leg?.timings.remoteVideoAt),
+    decoded: rel(leg?.timings.firstFrameAt),
     sameVideo: before === v ? 1 : 0,
   };
 }

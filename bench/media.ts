@@ -272,7 +272,7 @@ async function main(): Promise<void> {
           return xs.length ? f0(pct(xs, 50)) : '-';
         };
         const same = answeredSteps[k].filter((x) => x.sameVideo).length / Math.max(1, answeredSteps[k].length);
-        console.log(`  preview ${k.padEnd(4)} connected ${m('connected').padStart(4)}  leg ${m('join').padStart(4)}  attached ${m('attached').padStart(4)}  joined ${m('joined').padStart(4)}  spare ${m('spare').padStart(4)}  feeds ${m('feeds').padStart(4)}  subscribe ${m('subscribe').padStart(4)}  webrtc-up ${m('webrtcUp').padStart(4)}  frame ${m('frame').padStart(4)}  same video ${(same * 100).toFixed(0)} %`);
+        console.log(`  preview ${k.padEnd(4)} connected ${m('connected').padStart(4)}  leg ${m('join').padStart(4)}  attached ${m('attached').padStart(4)}  joined ${m('joined').padStart(4)}  spare ${m('spare').padStart(4)}  feeds ${m('feeds').padStart(4)}  subscribe ${m('subscribe').padStart(4)}  webrtc-up ${m('webrtcUp').padStart(4)}  track ${m('track').padStart(4)}  decoded ${m('decoded').padStart(4)}  frame ${m('frame').padStart(4)}  same video ${(same * 100).toFixed(0)} %`);
       }
       console.log('');
 

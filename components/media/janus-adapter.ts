@@ -50,8 +50,14 @@ export interface JanusLegTimings {
   subscribeAt?: number;
   /** The subscriber's PeerConnection is up. */
   subscribedAt?: number;
-  /** The first remote video track arrived (not yet a decoded frame: see firstFrame()). */
+  /** The first remote video track arrived (not yet a decoded frame). */
   remoteVideoAt?: number;
+  /**
+   * The subscriber decoded its first video frame (read from a clone of the track with
+   * MediaStreamTrackProcessor; where that is missing, inbound `framesDecoded` polled every 10 ms).
+   * A <video> shows it a paint later: see firstFrame().
+   */
+  firstFrameAt?: number;
   liveAt?: number;
 }
 
@@ -59,8 +65,10 @@ export interface JanusLegTimings {
 const RESUBSCRIBE_DELAY_MS = 300;
 const MAX_RESUBSCRIBES = 3;
 
+const FIRST_FRAME_POLL_MS = 10;
+
 /** The longest our own offer waits for the other side's video to come up first (ms). */
-const PUBLISH_DEFER_MS = 400;
+const PUBLISH_DEFER_MS = 600;
 
 // ---- a thin typed view of janus.js -------------------------------------------------------------
 
@@ -718,7 +726,10 @@ export class JanusLeg implements MediaLeg<MediaStream> {
         const reason = meta?.reason;
         if (on) {
           if (track.kind === 'audio') track.enabled = this.focused;
-          if (track.kind === 'video' && this.timings.remoteVideoAt === undefined) this.timings.remoteVideoAt = performance.now();
+          if (track.kind === 'video' && this.timings.remoteVideoAt === undefined) {
+            this.timings.remoteVideoAt = performance.now();
+            void this.watchFirstFrame(track, gen);
+          }
           if (this.remoteTracks.get(mid) === track) return;
           this.remoteTracks.set(mid, track);
         } else {
@@ -732,7 +743,6 @@ export class JanusLeg implements MediaLeg<MediaStream> {
         if (on) {
           this.timings.subscribedAt = performance.now();
           this.resubscribes = 0;
-          this.releasePublish?.();
         } else this.subscriptionLost(`the media server closed the other side's video${reason ? ` (${reason})` : ''}`, gen);
       },
       iceState: (s) => {
@@ -743,6 +753,52 @@ export class JanusLeg implements MediaLeg<MediaStream> {
         if (mine()) this.subscriptionLost('the media server dropped the other side’s video (handle detached)', gen);
       },
     };
+  }
+
+  /**
+   * Waits for the first decoded remote video frame: records `firstFrameAt`, then lets our own
+   * offer go (publishSoon), so that publishing does not compete with that first frame. Reads one
+   * frame from a clone of the track (MediaStreamTrackProcessor) where the browser has it, else
+   * polls the subscriber's inbound `framesDecoded` (which lags by up to ~100 ms).
+   */
+  private async watchFirstFrame(track: MediaStreamTrack, gen: number): Promise<void> {
+    const Processor = (globalThis as { MediaStreamTrackProcessor?: new (o: { track: MediaStreamTrack }) => { readable: ReadableStream<{ close(): void }> } })
+      .MediaStreamTrackProcessor;
+    try {
+      if (Processor) {
+        const clone = track.clone();
+        const reader = new Processor({ track: clone }).readable.getReader();
+        const timeout = setTimeout(() => void reader.cancel().catch(() => {}), 5000);
+        try {
+          const { value } = await reader.read();
+          if (value) {
+            this.timings.firstFrameAt ??= performance.now();
+            value.close();
+          }
+        } finally {
+          clearTimeout(timeout);
+          void reader.cancel().catch(() => {});
+          clone.stop();
+        }
+      } else {
+        const end = performance.now() + 5000;
+        while (!this.stale(gen) && this.sub && performance.now() < end) {
+          const pc = (this.sub as unknown as { webrtcStuff?: { pc?: RTCPeerConnection } }).webrtcStuff?.pc;
+          let decoded = 0;
+          (await pc?.getStats())?.forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
+            if (r.type === 'inbound-rtp' && r.kind === 'video') decoded += r.framesDecoded ?? 0;
+          });
+          if (decoded > 0) {
+            this.timings.firstFrameAt ??= performance.now();
+            break;
+          }
+          await new Promise((r) => setTimeout(r, FIRST_FRAME_POLL_MS));
+        }
+      }
+    } catch {
+      // Diagnostics only: publishing goes ahead below (or on its timer).
+    }
+    if (!this.stale(gen)) this.releasePublish?.();
   }
 
   /**
