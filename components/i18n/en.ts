@@ -102,6 +102,7 @@ export const en = {
   endedLost: 'The call was lost',
   endedShutdown: 'The service is closing. Please call again later',
   callAgain: 'Call again',
+  callAgainLabel: (queue: string) => `Call again: ${queue}`,
 };
 
 export type Translation = { [K in keyof typeof en]: K extends '$lang' ? string : (typeof en)[K] };

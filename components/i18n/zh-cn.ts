@@ -54,7 +54,8 @@ export const zhCN: Translation = {
   answerLabel: (name, n) => `应答 ${name}（分屏 ${n}）`,
   reject: '拒接',
   hangup: '挂机',
-  hangupLabel: (name, n) => `挂断 ${name}（分屏 ${n}）`,
+  // The accessible name starts with the visible text (WCAG 2.5.3).
+  hangupLabel: (name, n) => `挂机：${name}（分屏 ${n}）`,
   focus: '通话',
   focusLabel: (name, n) => `与 ${name} 通话（分屏 ${n}）`,
   consult: '咨询',
@@ -100,4 +101,5 @@ export const zhCN: Translation = {
   endedLost: '通话已中断',
   endedShutdown: '服务正在关闭，请稍后再拨',
   callAgain: '再次呼叫',
+  callAgainLabel: (queue) => `再次呼叫 ${queue}`,
 };

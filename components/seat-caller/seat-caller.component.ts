@@ -364,7 +364,9 @@ export class SeatCaller extends SeatElement {
         : nothing}
       <div part="status" class="status" role="status" aria-live="polite">${held ? '' : this.statusText(call)}</div>
       <div part="actions" class="actions">
-        ${!active ? b('call', call ? t.term('callAgain') : t.term('call'), () => this.placeCall(), 'primary', !this.queue, this.queue ? t.term('callLabel', this.queue) : undefined) : nothing}
+        ${!active
+          ? b('call', call ? t.term('callAgain') : t.term('call'), () => this.placeCall(), 'primary', !this.queue, this.queue ? t.term(call ? 'callAgainLabel' : 'callLabel', this.queue) : undefined)
+          : nothing}
         ${call?.state === 'ringing' && call.kind === 'outbound'
           ? html`${b('accept', t.term('accept'), () => this.run(() => this._store!.accept()), 'success')}
             ${b('decline', t.term('decline'), () => this.run(() => this._store!.decline()))}`

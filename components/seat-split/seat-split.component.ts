@@ -305,7 +305,11 @@ export class SeatSplit extends SeatElement {
   private announce(next: Slice, prev: Slice): void {
     const n = next.split;
     const p = prev.split;
-    if (!n?.call) return;
+    // Emptied once the news is stale, so the next ring is announced even with the same words.
+    if (!n?.call || (n.state !== 'ringing' && !n.call.attention)) {
+      this.announcement = '';
+      return;
+    }
     const name = this.customerName(n.call);
     const same = p?.call?.callId === n.call.callId;
     if (n.state === 'ringing' && !(same && p?.state === 'ringing')) {
