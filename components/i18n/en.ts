@@ -22,6 +22,7 @@ export const en = {
   connecting: 'Connecting…',
   online: 'Online',
   reconnecting: (s: number) => `Reconnecting in ${s} s…`,
+  reconnectingNow: 'Reconnecting…',
   offline: 'Offline',
   waiting: (n: number) => (n === 1 ? '1 call waiting' : `${n} calls waiting`),
   simulated: 'Simulator',

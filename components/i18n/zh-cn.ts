@@ -23,6 +23,7 @@ export const zhCN: Translation = {
   connecting: '正在连接…',
   online: '在线',
   reconnecting: (s) => `${s} 秒后重新连接…`,
+  reconnectingNow: '正在重新连接…',
   offline: '离线',
   waiting: (n) => `${n} 个来电排队中`,
   simulated: '模拟器',

@@ -496,7 +496,12 @@ export class MultiSeat extends SeatElement {
             >
             ${reasonText ? html`<span class="detail">${reasonText}</span>` : nothing}`
           : nothing}
-        <span part="connection" class="connection" data-state=${c.state} role="status">${connection}${this.server ? nothing : html` · ${t.term('simulated')}`}</span>
+        <span part="connection" class="connection" data-state=${c.state} role="status"
+          >${c.state === 'reconnecting'
+            ? // The countdown ticks every second: shown, but the live region says it once.
+              html`<span aria-hidden="true">${connection}</span><span class="sr-only">${t.term('reconnectingNow')}</span>`
+            : connection}${this.server ? nothing : html` · ${t.term('simulated')}`}</span
+        >
         <span part="waiting" class="waiting" aria-live="polite">${t.term('waiting', b.waiting)}</span>
       </div>
       ${connError ? html`<div part="message" class="message error" role="alert">${connError}</div>` : nothing}

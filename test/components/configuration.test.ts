@@ -98,6 +98,13 @@ describe('bad configuration and connection states', () => {
     FakeSocket.last.serverClose(1006);
     await settle(el);
     expect(text(part(el, 'connection'))).to.match(/^Reconnecting in [23] s…/);
+    // The countdown ticks every second; the status region must not be re-read each time.
+    const spoken = (n: Node): string =>
+      n instanceof Element && n.getAttribute('aria-hidden') === 'true' ? '' : n.nodeType === Node.TEXT_NODE ? n.textContent! : [...n.childNodes].map(spoken).join('');
+    expect(part(el, 'connection')!.getAttribute('role')).to.equal('status');
+    const heard = spoken(part(el, 'connection')!).replace(/\s+/g, ' ').trim();
+    expect(heard, 'what a screen reader hears').to.match(/^Reconnecting…/);
+    expect(heard, 'no ticking number in the live region').to.not.match(/\d/);
     expect(el.shadowRoot!.querySelectorAll('seat-split').length, 'the panes stay').to.equal(2);
     expect(states).to.deep.equal(['online', 'reconnecting']);
     expect(el.shadowRoot!.querySelector('[part~="message"]'), 'a drop is not an error message').to.equal(null);
