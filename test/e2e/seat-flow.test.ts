@@ -118,6 +118,12 @@ describe('issue 4 end to end: control center + Janus + <multi-seat splits="2"> +
     expect(splitState(seat, 1), 'R2: no second ringing split').to.equal('idle');
     expect(c2.call?.state).to.equal('queued');
 
+    // Preview (on by default): the ringing pane already plays the customer, muted, and the agent
+    // sends nothing yet.
+    const preview = await decoding(() => remoteVideo(seat, 0), 'split 0 preview while ringing');
+    expect(preview.muted, 'preview is muted').to.equal(true);
+    expect(selfView(seat, 0), 'no camera while ringing').to.equal(null);
+
     // Answer split 0: connected, live customer video in the pane, and only then split 1 rings.
     await click(splitEl(seat, 0), 'answer');
     await waitFor(() => splitState(seat, 0) === 'connected', 'split 0 connected');
@@ -129,6 +135,7 @@ describe('issue 4 end to end: control center + Janus + <multi-seat splits="2"> +
     });
     await waitFor(() => c1.call?.state === 'connected', 'caller 1 connected');
     await decoding(() => c1.shadowRoot!.querySelector<HTMLVideoElement>('video[part~="agent-video"]'), 'caller 1 sees the agent');
+    expect(remoteVideo(seat, 0), 'answering keeps the preview <video>: no blink').to.equal(preview);
     expect(seat.store!.getState().seat?.focus, 'R9: focus on the answered split').to.equal(0);
     await waitFor(() => micOf(seat, 0)?.enabled === true, 'split 0 mic open');
     expect(remoteVideo(seat, 0)!.muted, 'split 0 heard').to.equal(false);
