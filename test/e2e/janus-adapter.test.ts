@@ -204,3 +204,38 @@ describe('JanusMediaAdapter with a real Janus', () => {
     expect(l2.getState().status).to.equal('live');
   });
 });
+
+describe('JanusMediaAdapter when Janus itself goes away', () => {
+  it('fails every leg with a readable error, and retry() works once Janus is back', async () => {
+    const post = async (path: string, body: unknown = {}) => {
+      const res = await fetch(path, { method: 'POST', body: JSON.stringify(body) });
+      const json = await res.json();
+      if (!res.ok) throw new Error(json.error);
+      return json;
+    };
+    const extra = (await post('/__janus/extra')) as { id: number; wsUrl: string };
+    const chosen = { room: Math.floor(Math.random() * 2 ** 40) + 1, pin: 'restart-pin' };
+    await post(`/__janus/extra/${extra.id}/stop`);
+    await post(`/__janus/extra/${extra.id}/start`, chosen);
+    const media = { server: extra.wsUrl, ...chosen };
+    const customer = adapter().join(media, { display: 'customer', publish: true, focused: true });
+    const agent = adapter().join(media, { display: 'agent', publish: true, focused: true });
+    await waitStatus(customer, 'live');
+    await waitStatus(agent, 'live');
+    await remoteVideo(agent);
+
+    await post(`/__janus/extra/${extra.id}/stop`);
+    const failed = await waitStatus(agent, 'failed', 15_000);
+    expect(failed.error).to.match(/lost the media server/);
+    expect(failed.remote).to.equal(null);
+    await waitStatus(customer, 'failed', 15_000);
+
+    await post(`/__janus/extra/${extra.id}/start`, chosen);
+    await (customer as JanusLeg).retry();
+    await (agent as JanusLeg).retry();
+    expect(customer.getState().status, customer.getState().error ?? '').to.equal('live');
+    expect(agent.getState().status, agent.getState().error ?? '').to.equal('live');
+    await playing(await remoteVideo(agent));
+    await post(`/__janus/extra/${extra.id}/stop`);
+  });
+});

@@ -6,6 +6,9 @@
 //                                             body {room?, pin?} to choose them)
 //   GET  /__janus/rooms/<room>             → {exists, participants:[{id, display, publisher}]}
 //   POST /__janus/rooms/<room>/destroy     ← {secret}
+//   POST /__janus/extra                    → {id, wsUrl, httpUrl}  a second Janus that a test may stop
+//   POST /__janus/extra/<id>/stop          (as if it crashed: SIGTERM)
+//   POST /__janus/extra/<id>/start         ← {room, pin}: starts it again on the same ports, makes the room
 import { startJanus } from '../../scripts/janus.mjs';
 import { createRoom, destroyRoom, listParticipants, roomExists } from './janus-http.mjs';
 
@@ -23,9 +26,14 @@ export function janusForTests() {
       console.log(`[janus] up: ${j.wsUrl} (pid ${j.pid})`);
     },
     async serverStop() {
+      for (const e of extras.values()) await e.j.stop();
       if (janus) await (await janus).stop();
     },
   };
+
+  /** Extra Janus servers that tests stop and start, by id. @type {Map<number, {j: any, ports: any}>} */
+  const extras = new Map();
+  let extraSeq = 0;
 
   /** @param {any} ctx @param {() => Promise<void>} next */
   const middleware = async (ctx, next) => {
@@ -34,8 +42,24 @@ export function janusForTests() {
       const j = await get();
       const body = ctx.method === 'POST' ? await readJson(ctx.req) : {};
       const m = /^\/__janus\/rooms\/(\d+)(\/destroy)?$/.exec(ctx.path);
+      const x = /^\/__janus\/extra\/(\d+)\/(stop|start)$/.exec(ctx.path);
       let out;
       if (ctx.path === '/__janus') out = { wsUrl: j.wsUrl, httpUrl: j.httpUrl };
+      else if (ctx.path === '/__janus/extra' && ctx.method === 'POST') {
+        const e = await startJanus({ wsPort: 0, httpPort: 0, adminPort: false, rtpRange: '30001-31000' });
+        const id = ++extraSeq;
+        extras.set(id, { j: e, ports: { wsPort: e.wsPort, httpPort: e.httpPort } });
+        out = { id, wsUrl: e.wsUrl, httpUrl: e.httpUrl };
+      } else if (x && ctx.method === 'POST') {
+        const e = extras.get(Number(x[1]));
+        if (!e) throw new Error(`no extra Janus ${x[1]}`);
+        if (x[2] === 'stop') await e.j.stop();
+        else {
+          e.j = await startJanus({ ...e.ports, adminPort: false, rtpRange: '30001-31000' });
+          if (body.room) await createRoom(e.j.httpUrl, { room: body.room, pin: body.pin });
+        }
+        out = { ok: true };
+      }
       else if (ctx.path === '/__janus/rooms' && ctx.method === 'POST') out = await createRoom(j.httpUrl, body);
       else if (m && m[2] && ctx.method === 'POST') {
         await destroyRoom(j.httpUrl, Number(m[1]), String(body.secret));
