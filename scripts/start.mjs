@@ -52,6 +52,8 @@ function missingDebianPackages(needJanus) {
   const missing = [];
   if (needJanus && !hasJanus()) missing.push('janus');
   if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) missing.push('chromium');
+  // The pages speak Simplified Chinese too; a bare Debian has no font with those glyphs.
+  if (!existsSync('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc')) missing.push('fonts-wqy-microhei');
   if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
     // Only needed to compile better-sqlite3 during `npm ci`.
     if (!existsSync('/usr/bin/python3')) missing.push('python3');
