@@ -27,25 +27,13 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startJanus } from '../scripts/janus.mjs';
 import { createRoom } from '../test/support/janus-http.mjs';
 import { startServer } from '../server/server.js';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 24);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 10_000);
 const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 1000);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-];
+const CHROMIUM = chromiumPath;
+const ARGS = [...chromiumArgs, '--autoplay-policy=no-user-gesture-required'];
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 

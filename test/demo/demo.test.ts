@@ -24,10 +24,11 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ensureBuilt } from '../../scripts/ensure-built.mjs';
 import { startJanus } from '../../scripts/janus.mjs';
 import { startServer, type RunningServer } from '../../server/server.js';
+import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const outDir = join(root, 'test-output', 'demo');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = chromiumPath;
 const STEP_MS = 30_000;
 
 let janus: Awaited<ReturnType<typeof startJanus>> | null = null;
@@ -55,17 +56,7 @@ before(async () => {
     executablePath: CHROMIUM,
     viewport: { width: 1440, height: 860 },
     args: [
-      '--no-sandbox',
-      '--headless=new',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
+      ...chromiumArgs,
       // Background tabs keep full-speed timers and video: every page here is "in view".
       '--disable-background-timer-throttling',
       '--disable-renderer-backgrounding',
