@@ -96,4 +96,21 @@ export const tokens = css`
     background: var(--_video-bg);
     object-fit: cover;
   }
+  /* The video stage: the other side large, one's own camera small in a corner. */
+  .stage {
+    position: relative;
+    aspect-ratio: 4 / 3;
+    background: var(--_video-bg);
+    border-radius: calc(var(--_radius) * 0.75);
+    overflow: hidden;
+  }
+  .self-view {
+    position: absolute;
+    right: var(--_space);
+    bottom: var(--_space);
+    width: var(--_self-view-width, 30%);
+    aspect-ratio: 4 / 3;
+    border: 2px solid var(--_surface);
+    border-radius: calc(var(--_radius) * 0.5);
+  }
 `;

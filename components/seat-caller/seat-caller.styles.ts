@@ -22,25 +22,9 @@ export default [
       border-color: var(--_ring);
       box-shadow: 0 0 0 2px var(--_ring);
     }
-    .stage {
-      position: relative;
-      aspect-ratio: 4 / 3;
-      background: var(--_video-bg);
-      border-radius: calc(var(--_radius) * 0.75);
-      overflow: hidden;
-    }
     .agent-video {
       width: 100%;
       height: 100%;
-    }
-    .self-view {
-      position: absolute;
-      right: var(--_space);
-      bottom: var(--_space);
-      width: 30%;
-      aspect-ratio: 4 / 3;
-      border: 2px solid var(--_surface);
-      border-radius: calc(var(--_radius) * 0.5);
     }
     .stage .message[data-media='off'] {
       position: absolute;

@@ -82,24 +82,11 @@ export default [
       margin-left: auto;
     }
     .stage {
-      position: relative;
-      aspect-ratio: 4 / 3;
-      background: var(--_video-bg);
-      border-radius: calc(var(--_radius) * 0.75);
-      overflow: hidden;
+      --_self-view-width: 28%;
     }
     .remote-video {
       width: 100%;
       height: 100%;
-    }
-    .self-view {
-      position: absolute;
-      right: var(--_space);
-      bottom: var(--_space);
-      width: 28%;
-      aspect-ratio: 4 / 3;
-      border: 2px solid var(--_surface);
-      border-radius: calc(var(--_radius) * 0.5);
     }
     .consult-video {
       position: absolute;
