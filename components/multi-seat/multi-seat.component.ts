@@ -17,6 +17,8 @@ import { TickController } from '../context/tick-controller.js';
 import type { SeatErrorDetail } from '../events/seat-error.js';
 import { LocalizeController } from '../i18n/localize.js';
 import { FakeMediaAdapter } from '../media/fake-adapter.js';
+import { janusFactory, type MediaAdapterFactory } from '../media/janus-factory.js';
+export type { MediaAdapterFactory } from '../media/janus-factory.js';
 import type { RingOption, SeatSplit } from '../seat-split/seat-split.component.js';
 import '../seat-split/seat-split.js';
 import styles from './multi-seat.styles.js';
@@ -82,13 +84,6 @@ function keyboardOwner(e: KeyboardEvent): MultiSeat | null {
   return seats.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_PRECEDING ? 1 : -1))[0]!;
 }
 
-/** Creates the Janus adapter; loaded on demand so pages and tests without a server never fetch it. */
-export type MediaAdapterFactory = () => Promise<MediaAdapter<MediaStream>>;
-
-const janusFactory: MediaAdapterFactory = async () => {
-  const { JanusMediaAdapter } = await import('../media/janus-adapter.js');
-  return new JanusMediaAdapter();
-};
 
 /**
  * @tagname multi-seat

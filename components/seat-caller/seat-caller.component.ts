@@ -12,7 +12,7 @@ import { WebSocketControlClient, endpointFor } from '../control/ws-client.js';
 import { SelectController } from '../context/select-controller.js';
 import { LocalizeController } from '../i18n/localize.js';
 import { FakeMediaAdapter } from '../media/fake-adapter.js';
-import type { MediaAdapterFactory } from '../multi-seat/multi-seat.component.js';
+import { janusFactory, type MediaAdapterFactory } from '../media/janus-factory.js';
 import { SplitMedia, type MediaWant } from '../seat-split/split-media.js';
 import styles from './seat-caller.styles.js';
 
@@ -22,10 +22,6 @@ interface Slice {
   pending: Record<string, true>;
 }
 
-const janusFactory: MediaAdapterFactory = async () => {
-  const { JanusMediaAdapter } = await import('../media/janus-adapter.js');
-  return new JanusMediaAdapter();
-};
 
 /**
  * @tagname seat-caller
