@@ -15,6 +15,7 @@ import { mediaAdapterContext, seatStoreContext } from '../context/seat-context.j
 import { SelectController } from '../context/select-controller.js';
 import { TickController } from '../context/tick-controller.js';
 import type { SeatErrorDetail } from '../events/seat-error.js';
+import { connectionMessage } from '../i18n/connection-message.js';
 import { LocalizeController } from '../i18n/localize.js';
 import { FakeMediaAdapter } from '../media/fake-adapter.js';
 import { janusFactory, type MediaAdapterFactory } from '../media/janus-factory.js';
@@ -382,24 +383,8 @@ export class MultiSeat extends SeatElement {
       this.emit('seat-connection-change', { detail: next.connection });
       const err = next.connection.error;
       if (err && (err.code !== prev.connection.error?.code || prev.connection.state === 'online')) {
-        this.emit('seat-error', { detail: { source: 'connection', code: err.code, message: this.connectionMessage(next.connection) } });
+        this.emit('seat-error', { detail: { source: 'connection', code: err.code, message: connectionMessage(this.localize, next.connection) } });
       }
-    }
-  }
-
-  private connectionMessage(c: ConnectionStatus): string {
-    const t = this.localize;
-    switch (c.error?.code) {
-      case undefined:
-        return '';
-      case 'unreachable':
-        return t.term('errUnreachable');
-      case 'unauthorized':
-        return t.term('errUnauthorized');
-      case 'replaced':
-        return t.term('errReplaced');
-      default:
-        return c.error?.message ?? '';
     }
   }
 
@@ -467,7 +452,7 @@ export class MultiSeat extends SeatElement {
     const reasonText = b.reason === 'no-answer' ? t.term('reasonNoAnswer') : null;
     let connection = t.term(c.state === 'online' ? 'online' : c.state === 'offline' ? 'offline' : 'connecting');
     if (c.state === 'reconnecting') connection = t.term('reconnecting', Math.max(0, Math.ceil(((c.retryAt ?? Date.now()) - Date.now()) / 1000)));
-    const connError = this.connectionMessage(c);
+    const connError = connectionMessage(this.localize, c);
     return html`<div part="base" class="seat">
       <div part="bar" class="bar" role="group" aria-label=${t.term('seatBar')}>
         ${b.seatId ? html`<span part="seat-id" class="seat-id">${b.seatId}</span>` : nothing}

@@ -10,6 +10,7 @@ import { SeatElement } from '../base/seat-element.js';
 import { pageSimulator } from '../control/page-simulator.js';
 import { WebSocketControlClient, endpointFor } from '../control/ws-client.js';
 import { SelectController } from '../context/select-controller.js';
+import { connectionMessage } from '../i18n/connection-message.js';
 import { LocalizeController } from '../i18n/localize.js';
 import { FakeMediaAdapter } from '../media/fake-adapter.js';
 import { janusFactory, type MediaAdapterFactory } from '../media/janus-factory.js';
@@ -234,7 +235,7 @@ export class SeatCaller extends SeatElement {
       this.emit('seat-connection-change', { detail: next.connection });
       const err = next.connection.error;
       if (err && err.code !== prev.connection.error?.code) {
-        this.emit('seat-error', { detail: { source: 'connection', code: err.code, message: this.connectionMessage(next.connection) } });
+        this.emit('seat-error', { detail: { source: 'connection', code: err.code, message: connectionMessage(this.localize, next.connection) } });
       }
     }
   }
@@ -261,22 +262,6 @@ export class SeatCaller extends SeatElement {
   private isHeld(): boolean {
     const c = this.call;
     return !!c && (c.state === 'held' || (c.state === 'connected' && !c.focused));
-  }
-
-  private connectionMessage(c: ConnectionStatus): string {
-    const t = this.localize;
-    switch (c.error?.code) {
-      case undefined:
-        return '';
-      case 'unreachable':
-        return t.term('errUnreachable');
-      case 'unauthorized':
-        return t.term('errUnauthorized');
-      case 'replaced':
-        return t.term('errReplaced');
-      default:
-        return c.error?.message ?? '';
-    }
   }
 
   private run(command: () => Promise<void>): void {
@@ -330,7 +315,7 @@ export class SeatCaller extends SeatElement {
     const ms = this.media.state;
     const active = call && call.state !== 'ended';
     const held = this.isHeld();
-    const connError = this.connectionMessage(connection);
+    const connError = connectionMessage(this.localize, connection);
     const b = (p: string, label: string, onClick: () => void, cls = '', disabled = false, aria?: string) =>
       html`<button part="button ${p}" class=${cls} ?disabled=${disabled || !online || !!pending[p]} aria-label=${aria ?? label} @click=${onClick}>${label}</button>`;
     let conn = t.term(connection.state === 'online' ? 'online' : connection.state === 'offline' ? 'offline' : 'connecting');
