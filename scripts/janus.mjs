@@ -117,10 +117,11 @@ function editFile(file, edit) {
  * Starts Janus on 127.0.0.1.
  * @param {{ wsPort?: number, httpPort?: number, adminPort?: number | false | null,
  *           rtpRange?: string, sourceDir?: string, debugLevel?: number, timeoutMs?: number,
- *           roomAdminKey?: string }} [options]
+ *           roomAdminKey?: string, apiSecret?: string }} [options]
  *   Ports default to Janus's own (8188, 8088, 7088); 0 picks a free port; adminPort false/null turns the admin API off.
  *   roomAdminKey sets the VideoRoom plugin's admin_key: rooms are then created only with it, and
- *   `list` shows private rooms to whoever gives it.
+ *   `list` shows private rooms to whoever gives it. apiSecret sets Janus's api_secret: every
+ *   request must then carry it as `apisecret`.
  * @returns {Promise<{ pid: number, wsUrl: string, httpUrl: string, adminUrl?: string, adminSecret?: string,
  *   wsPort: number, httpPort: number, adminPort?: number, dir: string, logFile: string,
  *   logTail: (lines?: number) => string, exited: Promise<{ code: number | null, signal: string | null }>,
@@ -155,6 +156,7 @@ export async function startJanus(options = {}) {
     t = setJcfg(t, 'general', 'configs_folder', confDir);
     t = setJcfg(t, 'general', 'debug_level', debugLevel);
     t = setJcfg(t, 'general', 'admin_secret', adminSecret ?? randomBytes(18).toString('base64url'));
+    if (options.apiSecret) t = setJcfg(t, 'general', 'api_secret', options.apiSecret);
     t = setJcfg(t, 'media', 'rtp_port_range', rtpRange);
     t = setJcfg(t, 'plugins', 'disable', DISABLED_PLUGINS.join(','));
     t = setJcfg(t, 'transports', 'disable', DISABLED_TRANSPORTS.join(','));

@@ -135,3 +135,27 @@ test('Janus going down and coming back: calls queue with media null, healthz say
   await before.ok({ type: 'hangup' });
   await eventually(async () => assert.equal(await roomExists(janus.wsUrl, late.room), false), 'room destroyed');
 });
+
+test('a Janus that requires an api_secret and a VideoRoom admin_key: rooms are made with both', async () => {
+  const locked = await startJanus({ wsPort: 0, httpPort: 0, adminPort: false, roomAdminKey: 'room-key', apiSecret: 'api-secret' });
+  const wrong = await startHarness({ janusUrl: locked.wsUrl, janusApiSecret: 'not-it', janusAdminKey: 'room-key', janusReconnectMinMs: 100, janusReconnectMaxMs: 400 });
+  const right = await startHarness({ janusUrl: locked.wsUrl, janusApiSecret: 'api-secret', janusAdminKey: 'room-key' });
+  try {
+    await eventually(async () => assert.equal((await right.http('/healthz')).body.janus, 'up'), 'healthz up with the right secret');
+    const c = await right.caller('sec-cust');
+    await c.ok({ type: 'call', queue: 'q' });
+    const media = (await c.next('call', (x) => x.media !== null)).media!;
+    assert.ok(media.room > 0);
+    // Without the secret Janus refuses the session: no room, the call waits without media.
+    assert.equal((await wrong.http('/healthz')).body.janus, 'down');
+    const w = await wrong.caller('sec-wrong');
+    await w.ok({ type: 'call', queue: 'q' });
+    assert.equal((await w.next('call')).media, null);
+    await c.ok({ type: 'hangup' });
+    await w.ok({ type: 'hangup' });
+  } finally {
+    await wrong.close();
+    await right.close();
+    await locked.stop();
+  }
+});
