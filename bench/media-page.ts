@@ -279,13 +279,20 @@ function callerGone(name: string): void {
  * frame presented in the pane after it. With preview on, waits first until the ringing pane plays
  * the customer (as it does long before a person clicks).
  */
-async function answerToFrame(i: number, preview: boolean): Promise<Record<string, number>> {
+/**
+ * Clicks Answer on split i once it rings and `reactMs` have passed — a person's reaction to the
+ * ring, and the same age of the customer's stream as the raw floor meets (it waits as long
+ * between calls): a customer whose camera started a few ms ago has sent no keyframe a new
+ * subscriber can use yet, whoever subscribes.
+ */
+async function answerToFrame(i: number, preview: boolean, reactMs = 0): Promise<Record<string, number>> {
   await until(() => seat!.store!.getState().seat?.splits[i]?.state === 'ringing' && splitButton(i, 'answer'), 'ringing split');
+  const rangAt = performance.now();
   if (preview) {
     const v = await until(() => (paneVideo(i)?.videoWidth ? paneVideo(i) : null), 'preview video');
     await firstFrame(v);
-    await new Promise((r) => setTimeout(r, 300));
   }
+  await new Promise((r) => setTimeout(r, Math.max(preview ? 300 : 0, reactMs - (performance.now() - rangAt))));
   const before = paneVideo(i);
   const t0 = performance.now();
   let connectedAt = NaN;

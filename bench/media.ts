@@ -14,7 +14,7 @@
  *     playing the customer's video): CPU and memory of the agent's browser processes.
  *
  * Env: BENCH_CALLS (default 24), BENCH_SETTLE_MS (CPU window, default 10000), BENCH_GAP_MS (pause
- * between two subscribes to the same feed, default 1000).
+ * between two subscribes to the same feed, and the agent's reaction time before Answer, default 1000).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -238,7 +238,7 @@ async function main(): Promise<void> {
         for (let i = 0; i < CALLS + warm; i++) {
           const name = `cust-${preview}-${i}`;
           await cust.page.evaluate(([w, t, n]) => (globalThis as any).bench.callerCall(w, t, n), [ccWs, await token('caller', name), name] as const);
-          const st = (await agent.page.evaluate((p) => (globalThis as any).bench.answerToFrame(0, p), preview === 'on')) as Record<string, number>;
+          const st = (await agent.page.evaluate((p) => (globalThis as any).bench.answerToFrame(0, p[0], p[1]), [preview === 'on', GAP_MS] as const)) as Record<string, number>;
           if (i >= warm) {
             answered[preview].push(st.frame);
             answeredSteps[preview].push(st);
