@@ -2,6 +2,7 @@ import { setCustomElementsManifest } from '@storybook/web-components';
 import type { Preview } from '@storybook/web-components-vite';
 import manifest from '../custom-elements.json';
 import { MultiSeat, SeatCaller, SeatSplit } from '../components/index.js';
+import { liveGlobalTypes, liveInitialGlobals, withBackend } from '../stories/support/live.js';
 
 // The docs pages and the controls read attributes, properties, events, slots, parts and CSS
 // custom properties from the manifest the analyzer writes from the elements' JSDoc
@@ -17,6 +18,11 @@ SeatCaller.define('seat-caller');
 
 const preview: Preview = {
   tags: ['autodocs'],
+  // Backend toolbar: 'simulator' (default, offline) or 'live' against the demo server (`npm start`);
+  // stories/support/live.ts.
+  globalTypes: liveGlobalTypes,
+  initialGlobals: liveInitialGlobals,
+  decorators: [withBackend],
   parameters: {
     layout: 'padded',
     controls: {

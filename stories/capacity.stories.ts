@@ -14,6 +14,8 @@ interface Args {
 const meta: Meta<Args> = {
   title: 'Capacity/Claims survey',
   parameters: {
+    // No element, no backend: the same chart in both Backend modes.
+    live: 'unchanged',
     layout: 'padded',
     docs: {
       description: {

@@ -33,7 +33,7 @@ const meta: Meta<Args> = {
     docs: {
       description: {
         component:
-          'Every story runs on the in-browser simulator (the same dispatch engine as the control center) with the fake media adapter: the videos are canvas patterns, nothing leaves the browser. The seat signs in as `token` (default `seat-1`); simulated customers of the `claims` queue call it. Actions log every `seat-…` event.',
+          'Every story runs on the in-browser simulator (the same dispatch engine as the control center) with the fake media adapter: the videos are canvas patterns, nothing leaves the browser. The seat signs in as `token` (default `seat-1`); simulated customers of the `claims` queue call it. Actions log every `seat-…` event. With the Backend toolbar on Live, the Idle stories sign in to the demo server (`npm start`) with a dev token for `token`; the scripted states stay simulator-only.',
       },
     },
   },
@@ -56,10 +56,10 @@ export default meta;
 type Story = StoryObj<Args>;
 
 /** Signed in, not ready: no offers come (R3). */
-export const SignedIn: Story = { name: 'Idle (not ready)', render: (args) => seat(args, 'signed-in') };
+export const SignedIn: Story = { name: 'Idle (not ready)', parameters: { live: 'agent' }, render: (args) => seat(args, 'signed-in') };
 
 /** Ready with idle splits, nobody waiting. */
-export const Idle: Story = { name: 'Idle (ready)', render: (args) => seat(args, 'ready') };
+export const Idle: Story = { name: 'Idle (ready)', parameters: { live: 'agent' }, render: (args) => seat(args, 'ready') };
 
 /** One call rings on split 1 (R6); two more wait silently in the queue (R2). Answer it with the button or Alt+A. */
 export const Ringing: Story = { args: { ring: 'auto' }, render: (args) => seat(args, 'ringing') };
@@ -117,10 +117,10 @@ export const MediaFailed: Story = {
 };
 
 /** `splits` outside 1–8: a configuration message instead of the seat, and a `seat-error`. */
-export const BadSplits: Story = { name: 'Error: bad splits', args: { splits: 9 }, render: (args) => seat(args, null) };
+export const BadSplits: Story = { name: 'Error: bad splits', parameters: { live: 'unchanged' }, args: { splits: 9 }, render: (args) => seat(args, null) };
 
 /** A `server` without a `token`: the seat does not try to sign in. */
-export const NoToken: Story = { name: 'Error: no token', args: { server: 'ws://127.0.0.1:8080', token: '' }, render: (args) => seat(args, null) };
+export const NoToken: Story = { name: 'Error: no token', parameters: { live: 'unchanged' }, args: { server: 'ws://127.0.0.1:8080', token: '' }, render: (args) => seat(args, null) };
 
 /**
  * A `server` nobody listens on (a closed port on this machine, 65530): the seat keeps retrying with
@@ -129,6 +129,7 @@ export const NoToken: Story = { name: 'Error: no token', args: { server: 'ws://1
  */
 export const Unreachable: Story = {
   name: 'Error: unreachable server',
+  parameters: { live: 'unchanged' },
   args: { server: 'ws://127.0.0.1:65530', token: 'dev-token' },
   render: (args) =>
     seat(args, null, (el) => {

@@ -78,7 +78,7 @@ const meta: Meta<Args> = {
     docs: {
       description: {
         component:
-          "The customer's side, on the in-browser simulator with the fake media adapter. The agent is simulated too: a headless seat-1 on the same simulator answers, holds, dials and hangs up to reach each state.",
+          "The customer's side, on the in-browser simulator with the fake media adapter. The agent is simulated too: a headless seat-1 on the same simulator answers, holds, dials and hangs up to reach each state. With the Backend toolbar on Live, Idle and No queue sign in to the demo server (`npm start`) with a dev token for `token`.",
       },
     },
   },
@@ -97,7 +97,7 @@ export default meta;
 type Story = StoryObj<Args>;
 
 /** Signed in, no call yet: the Call button. */
-export const Idle: Story = { render: (args) => caller(args, 'idle') };
+export const Idle: Story = { parameters: { live: 'caller' }, render: (args) => caller(args, 'idle') };
 /** Waiting in the queue: the place in line, the camera already publishing. */
 export const Queued: Story = { render: (args) => caller(args, 'queued') };
 /** Offered to an agent, ringing there. */
@@ -121,12 +121,13 @@ export const MediaFailed: Story = {
     }),
 };
 /** No `queue`: the Call button is disabled and a message says why. */
-export const NoQueue: Story = { name: 'Error: no queue', args: { queue: '' }, render: (args) => caller(args, null) };
+export const NoQueue: Story = { name: 'Error: no queue', parameters: { live: 'caller' }, args: { queue: '' }, render: (args) => caller(args, null) };
 /** A `server` without a `token`. */
-export const NoToken: Story = { name: 'Error: no token', args: { server: 'ws://127.0.0.1:8080', token: '' }, render: (args) => caller(args, null) };
+export const NoToken: Story = { name: 'Error: no token', parameters: { live: 'unchanged' }, args: { server: 'ws://127.0.0.1:8080', token: '' }, render: (args) => caller(args, null) };
 /** A `server` nobody listens on: retrying, with the reason. Fake media, so no Janus is needed. */
 export const Unreachable: Story = {
   name: 'Error: unreachable server',
+  parameters: { live: 'unchanged' },
   args: { server: 'ws://127.0.0.1:65530', token: 'dev-token' },
   render: (args) =>
     caller(args, null, (el) => {
