@@ -9,7 +9,6 @@ import { MAX_SPLITS } from '../../core/protocol.js';
 import { SeatStore, type SeatState } from '../../core/seat-store.js';
 import type { Simulator } from '../../core/simulator.js';
 import { SeatElement } from '../base/seat-element.js';
-import { pageSimulator } from '../control/page-simulator.js';
 import { WebSocketControlClient, endpointFor } from '../control/ws-client.js';
 import { mediaAdapterContext, seatStoreContext } from '../context/seat-context.js';
 import { SelectController } from '../context/select-controller.js';
@@ -17,7 +16,7 @@ import { TickController } from '../context/tick-controller.js';
 import type { SeatErrorDetail } from '../events/seat-error.js';
 import { connectionMessage } from '../i18n/connection-message.js';
 import { LocalizeController } from '../i18n/localize.js';
-import { FakeMediaAdapter } from '../media/fake-adapter.js';
+import { fakeFactory } from '../media/fake-factory.js';
 import { janusFactory, type MediaAdapterFactory } from '../media/janus-factory.js';
 export type { MediaAdapterFactory } from '../media/janus-factory.js';
 import type { RingOption, SeatSplit } from '../seat-split/seat-split.component.js';
@@ -93,6 +92,11 @@ function keyboardOwner(e: KeyboardEvent): MultiSeat | null {
  * seat bar (ready switch, connection, waiting calls) and one `<seat-split>` per split, and gives
  * them the store through @lit/context.
  *
+ * Without `server`, the simulator and the fake media adapter are loaded on demand (a page that
+ * always sets `server` never fetches them), so the seat's `store` and `mediaAdapter` appear a
+ * moment after the element is connected: `await el.updateComplete` resolves once they exist.
+ * Given a `simulator`, the store is made at once; only the fake media adapter is still loaded.
+ *
  * @attr server - The control center's WebSocket URL (`ws://host:port`; `/v1/agent` is added). Without it the seat runs on the in-browser simulator.
  * @attr token - The agent's JWT. On the simulator (no `server`) it is read as the seat id (default `seat-1`).
  * @attr splits - How many panes, 1–8 (default 2; R1).
@@ -157,7 +161,7 @@ export class MultiSeat extends SeatElement {
   @property() preview: 'on' | 'off' = 'on';
   @property() ring: RingOption = 'auto';
   @property({ type: Number, attribute: 'ring-volume' }) ringVolume = 0.3;
-  /** The simulator a seat without `server` signs in to (default: the page's shared one). */
+  /** The simulator a seat without `server` signs in to (default: the page's shared one, loaded on demand). */
   @property({ attribute: false }) simulator?: Simulator;
   /** How the media adapter is made when `server` is set and none is given (default: the Janus adapter, loaded lazily). */
   @property({ attribute: false }) mediaAdapterFactory: MediaAdapterFactory = janusFactory;
@@ -201,6 +205,8 @@ export class MultiSeat extends SeatElement {
   private generation = 0;
   private stopEvents: (() => void) | null = null;
   private needsBuild = true;
+  /** The on-demand loads of the no-`server` mode (simulator, fake media) that `updateComplete` waits for. */
+  private readonly loading = new Set<Promise<unknown>>();
 
   constructor() {
     super();
@@ -210,7 +216,11 @@ export class MultiSeat extends SeatElement {
     });
   }
 
-  /** The seat's store: the same state and commands the panes use, for a headless integration. Set it to bring your own. */
+  /**
+   * The seat's store: the same state and commands the panes use, for a headless integration. Set it
+   * to bring your own. Without `server` and `simulator` it is made once the page's simulator has
+   * loaded: read it after `await el.updateComplete`.
+   */
   get store(): SeatStore | undefined {
     return this._store;
   }
@@ -235,6 +245,27 @@ export class MultiSeat extends SeatElement {
     this.setMedia(adapter);
     if (!adapter) this.needsBuild = true;
     this.requestUpdate('mediaAdapter', old);
+  }
+
+  /**
+   * Resolves after the pending update and, without `server`, once the on-demand simulator and
+   * fake media adapter are loaded and the store and media adapter they make are in place.
+   */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let done = await super.getUpdateComplete();
+    while (this.loading.size) {
+      await Promise.allSettled([...this.loading]);
+      done = await super.getUpdateComplete();
+    }
+    return done;
+  }
+
+  /** Tracks an on-demand load for `updateComplete`. */
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.loading.add(p);
+    const drop = () => void this.loading.delete(p);
+    p.then(drop, drop);
+    return p;
   }
 
   override connectedCallback(): void {
@@ -309,9 +340,24 @@ export class MultiSeat extends SeatElement {
         splits: n,
       });
       this.useStore(new SeatStore(client), true);
+    } else if (this.simulator) {
+      this.useStore(new SeatStore(this.simulator.agent(this.token || 'seat-1', n)), true);
     } else {
-      const sim = this.simulator ?? pageSimulator();
-      this.useStore(new SeatStore(sim.agent(this.token || 'seat-1', n)), true);
+      // The page's simulator (and the engine) is loaded on demand: pages with a `server` never fetch it.
+      const current = this.generation;
+      const seatId = this.token || 'seat-1';
+      this.track(import('../control/page-simulator.js')).then(
+        ({ pageSimulator }) => {
+          if (current !== this.generation || this._store) return;
+          this.useStore(new SeatStore(pageSimulator().agent(seatId, n)), true);
+        },
+        (e: unknown) => {
+          if (current !== this.generation) return;
+          const message = e instanceof Error ? e.message : String(e);
+          this.configError = message;
+          this.emit('seat-error', { detail: { source: 'config', code: 'config', message } });
+        },
+      );
     }
     // teardown() above bumped the generation: the adapter belongs to the current one.
     if (!this.externalMedia) this.loadMedia(this.generation, !!this.server);
@@ -334,12 +380,9 @@ export class MultiSeat extends SeatElement {
 
   private loadMedia(gen: number, real: boolean): void {
     this.mediaError = null;
-    if (!real) {
-      this.ownsMedia = true;
-      this.setMedia(new FakeMediaAdapter());
-      return;
-    }
-    this.mediaAdapterFactory().then(
+    // Without a server, the fake adapter (loaded on demand; `updateComplete` waits for it).
+    const made = real ? this.mediaAdapterFactory() : this.track(fakeFactory());
+    made.then(
       (adapter) => {
         if (gen !== this.generation || this.externalMedia) return void adapter.dispose();
         this.ownsMedia = true;

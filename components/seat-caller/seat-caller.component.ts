@@ -7,12 +7,11 @@ import type { MediaAdapter } from '../../core/media-adapter.js';
 import type { CallerMessage, CustomerCallView } from '../../core/protocol.js';
 import type { Simulator } from '../../core/simulator.js';
 import { SeatElement } from '../base/seat-element.js';
-import { pageSimulator } from '../control/page-simulator.js';
 import { WebSocketControlClient, endpointFor } from '../control/ws-client.js';
 import { SelectController } from '../context/select-controller.js';
 import { connectionMessage } from '../i18n/connection-message.js';
 import { LocalizeController } from '../i18n/localize.js';
-import { FakeMediaAdapter } from '../media/fake-adapter.js';
+import { fakeFactory } from '../media/fake-factory.js';
 import { janusFactory, type MediaAdapterFactory } from '../media/janus-factory.js';
 import { SplitMedia, type MediaWant } from '../seat-split/split-media.js';
 import styles from './seat-caller.styles.js';
@@ -31,6 +30,11 @@ interface Slice {
  * to someone else, an "I'm ready" button that asks the agent back (R18), Hang up, and
  * Accept / Decline for a call from an agent (R12). Publishes the camera into the call's room as
  * soon as the call is queued, so the agent's answer is instant.
+ *
+ * Without `server`, the simulator and the fake media adapter are loaded on demand (a page that
+ * always sets `server` never fetches them), so `store` appears a moment after the element is
+ * connected: `await el.updateComplete` resolves once it and the media adapter exist. Given a
+ * `simulator`, the store is made at once; only the fake media adapter is still loaded.
  *
  * @attr server - The control center's WebSocket URL (`/v1/caller` is added). Without it the caller uses the page's simulator.
  * @attr token - The customer's JWT. On the simulator it is read as the customer id.
@@ -87,7 +91,7 @@ export class SeatCaller extends SeatElement {
   @property() override lang!: string;
   /** The customer's name, shown to the agent. */
   @property() name?: string;
-  /** The simulator to call into when there is no `server` (default: the page's shared one). */
+  /** The simulator to call into when there is no `server` (default: the page's shared one, loaded on demand). */
   @property({ attribute: false }) simulator?: Simulator;
   @property({ attribute: false }) mediaAdapterFactory: MediaAdapterFactory = janusFactory;
 
@@ -109,8 +113,14 @@ export class SeatCaller extends SeatElement {
   private owns = false;
   private generation = 0;
   private needsBuild = true;
+  /** The on-demand loads of the no-`server` mode (simulator, fake media) that `updateComplete` waits for. */
+  private readonly loading = new Set<Promise<unknown>>();
 
-  /** The customer's store (state and commands), for a headless integration; set it to bring your own. */
+  /**
+   * The customer's store (state and commands), for a headless integration; set it to bring your
+   * own. Without `server` and `simulator` it is made once the page's simulator has loaded: read it
+   * after `await el.updateComplete`.
+   */
   get store(): CallerStore | undefined {
     return this._store;
   }
@@ -137,6 +147,27 @@ export class SeatCaller extends SeatElement {
   /** The call, as the control center last described it. */
   get call(): CustomerCallView | null {
     return this.slice.value.call;
+  }
+
+  /**
+   * Resolves after the pending update and, without `server`, once the on-demand simulator and
+   * fake media adapter are loaded and the store and media adapter they make are in place.
+   */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let done = await super.getUpdateComplete();
+    while (this.loading.size) {
+      await Promise.allSettled([...this.loading]);
+      done = await super.getUpdateComplete();
+    }
+    return done;
+  }
+
+  /** Tracks an on-demand load for `updateComplete`. */
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.loading.add(p);
+    const drop = () => void this.loading.delete(p);
+    p.then(drop, drop);
+    return p;
   }
 
   override disconnectedCallback(): void {
@@ -182,8 +213,23 @@ export class SeatCaller extends SeatElement {
       }
       this.useStore(new CallerStore(new WebSocketControlClient<CallerMessage>({ url: this.server, token: this.token!, role: 'caller' })));
     } else {
-      const sim = this.simulator ?? pageSimulator();
-      this.useStore(new CallerStore(sim.caller(this.token || `guest-${Math.random().toString(36).slice(2, 8)}`)));
+      const customerId = this.token || `guest-${Math.random().toString(36).slice(2, 8)}`;
+      if (this.simulator) this.useStore(new CallerStore(this.simulator.caller(customerId)));
+      else {
+        // The page's simulator (and the engine) is loaded on demand: pages with a `server` never fetch it.
+        this.track(import('../control/page-simulator.js')).then(
+          ({ pageSimulator }) => {
+            if (gen !== this.generation || this.externalStore) return;
+            this.useStore(new CallerStore(pageSimulator().caller(customerId)));
+          },
+          (e: unknown) => {
+            if (gen !== this.generation) return;
+            const message = e instanceof Error ? e.message : String(e);
+            this.configError = message;
+            this.emit('seat-error', { detail: { source: 'config', code: 'config', message } });
+          },
+        );
+      }
     }
     if (!this.queue) this.emit('seat-error', { detail: { source: 'config', code: 'config', message: this.localize.term('errQueue') } });
     if (!this.externalMedia) this.loadMedia(gen);
@@ -196,11 +242,9 @@ export class SeatCaller extends SeatElement {
   }
 
   private loadMedia(gen: number): void {
-    if (!this.server) {
-      this._media = new FakeMediaAdapter();
-      return;
-    }
-    this.mediaAdapterFactory().then(
+    // Without a server, the fake adapter (loaded on demand; `updateComplete` waits for it).
+    const made = this.server ? this.mediaAdapterFactory() : this.track(fakeFactory());
+    made.then(
       (a) => {
         if (gen !== this.generation || this.externalMedia) return void a.dispose();
         this._media = a;

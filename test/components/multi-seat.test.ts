@@ -650,4 +650,20 @@ describe('<multi-seat> and <seat-split>', () => {
     const exported = splitEl(el, 0).getAttribute('exportparts')!;
     for (const p of ['answer', 'hangup', 'pane', 'button', 'attention', 'remote-video', 'self-view']) expect(exported).to.contain(p);
   });
+
+  it('without server or simulator: loads the page simulator and fake media on demand; updateComplete waits for them', async () => {
+    const el = document.createElement('multi-seat');
+    el.setAttribute('token', 'seat-lazy');
+    el.setAttribute('ring', 'off');
+    document.body.append(el);
+    try {
+      await el.updateComplete;
+      expect(el.store, 'the store exists once updateComplete resolves').to.exist;
+      expect(el.mediaAdapter, 'and the fake media adapter').to.be.instanceOf(FakeMediaAdapter);
+      await until(() => el.store!.getState().seat?.seatId === 'seat-lazy', 'never signed in to the page simulator');
+      expect(text(part(el, 'connection'))).to.contain('Simulator');
+    } finally {
+      el.remove();
+    }
+  });
 });

@@ -154,4 +154,19 @@ describe('<seat-caller>', () => {
     await settle(el);
     expect(text(part(el, 'message'))).to.contain('token is required');
   });
+
+  it('without server or simulator: loads the page simulator and fake media on demand; updateComplete waits for them', async () => {
+    const el = document.createElement('seat-caller');
+    el.setAttribute('token', 'cust-lazy');
+    el.setAttribute('queue', 'claims');
+    document.body.append(el);
+    try {
+      await el.updateComplete;
+      expect(el.store, 'the store exists once updateComplete resolves').to.exist;
+      expect(el.mediaAdapter, 'and the fake media adapter').to.be.instanceOf(FakeMediaAdapter);
+      await until(() => el.store!.getState().connection.state === 'online', 'never connected to the page simulator');
+    } finally {
+      el.remove();
+    }
+  });
 });
