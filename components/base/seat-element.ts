@@ -25,6 +25,31 @@ export class SeatElement extends LitElement {
     return event as unknown as GlobalEventHandlersEventMap[K];
   }
 
+  /** Work loaded on demand (chunks, adapters) that `updateComplete` waits for. @internal */
+  private readonly loading = new Set<Promise<unknown>>();
+
+  /**
+   * Resolves after the pending update and once every on-demand load started with `track()`
+   * (without `server`: the simulator and the fake media adapter) has settled and rendered.
+   * @internal
+   */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let done = await super.getUpdateComplete();
+    while (this.loading.size) {
+      await Promise.allSettled([...this.loading]);
+      done = await super.getUpdateComplete();
+    }
+    return done;
+  }
+
+  /** Tracks an on-demand load for `updateComplete`. @internal */
+  protected track<T>(p: Promise<T>): Promise<T> {
+    this.loading.add(p);
+    const drop = () => void this.loading.delete(p);
+    p.then(drop, drop);
+    return p;
+  }
+
   /**
    * Registers the class under `name` unless that name is taken. A second copy of the library
    * (another version, or the same file loaded twice) keeps the first registration and warns

@@ -206,7 +206,6 @@ export class MultiSeat extends SeatElement {
   private stopEvents: (() => void) | null = null;
   private needsBuild = true;
   /** The on-demand loads of the no-`server` mode (simulator, fake media) that `updateComplete` waits for. */
-  private readonly loading = new Set<Promise<unknown>>();
 
   constructor() {
     super();
@@ -245,27 +244,6 @@ export class MultiSeat extends SeatElement {
     this.setMedia(adapter);
     if (!adapter) this.needsBuild = true;
     this.requestUpdate('mediaAdapter', old);
-  }
-
-  /**
-   * Resolves after the pending update and, without `server`, once the on-demand simulator and
-   * fake media adapter are loaded and the store and media adapter they make are in place.
-   */
-  protected override async getUpdateComplete(): Promise<boolean> {
-    let done = await super.getUpdateComplete();
-    while (this.loading.size) {
-      await Promise.allSettled([...this.loading]);
-      done = await super.getUpdateComplete();
-    }
-    return done;
-  }
-
-  /** Tracks an on-demand load for `updateComplete`. */
-  private track<T>(p: Promise<T>): Promise<T> {
-    this.loading.add(p);
-    const drop = () => void this.loading.delete(p);
-    p.then(drop, drop);
-    return p;
   }
 
   override connectedCallback(): void {

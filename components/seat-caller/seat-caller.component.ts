@@ -114,7 +114,6 @@ export class SeatCaller extends SeatElement {
   private generation = 0;
   private needsBuild = true;
   /** The on-demand loads of the no-`server` mode (simulator, fake media) that `updateComplete` waits for. */
-  private readonly loading = new Set<Promise<unknown>>();
 
   /**
    * The customer's store (state and commands), for a headless integration; set it to bring your
@@ -147,27 +146,6 @@ export class SeatCaller extends SeatElement {
   /** The call, as the control center last described it. */
   get call(): CustomerCallView | null {
     return this.slice.value.call;
-  }
-
-  /**
-   * Resolves after the pending update and, without `server`, once the on-demand simulator and
-   * fake media adapter are loaded and the store and media adapter they make are in place.
-   */
-  protected override async getUpdateComplete(): Promise<boolean> {
-    let done = await super.getUpdateComplete();
-    while (this.loading.size) {
-      await Promise.allSettled([...this.loading]);
-      done = await super.getUpdateComplete();
-    }
-    return done;
-  }
-
-  /** Tracks an on-demand load for `updateComplete`. */
-  private track<T>(p: Promise<T>): Promise<T> {
-    this.loading.add(p);
-    const drop = () => void this.loading.delete(p);
-    p.then(drop, drop);
-    return p;
   }
 
   override disconnectedCallback(): void {
