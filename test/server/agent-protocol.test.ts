@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CloseCode, MAX_FRAME_BYTES } from '../../core/protocol.js';
-import { sleep, split, startHarness, type Harness } from './helpers.js';
+import { badlySigned, sleep, split, startHarness, type Harness } from './helpers.js';
 
 let h: Harness;
 before(async () => {
@@ -49,7 +49,7 @@ describe('hello', () => {
   });
 
   for (const [name, make] of [
-    ['a badly signed token', async () => (await h.token('agent', 'x')).slice(0, -3) + 'AAA'],
+    ['a badly signed token', async () => badlySigned(await h.token('agent', 'x'))],
     ['an expired token', () => h.token('agent', 'x', -10)],
     ['a caller token', () => h.token('caller', 'x')],
     ['a token signed with another secret', () => new (h.auth.constructor as any)('another-secret').sign({ role: 'agent', sub: 'x' })],

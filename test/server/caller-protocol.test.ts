@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CloseCode, MAX_FRAME_BYTES } from '../../core/protocol.js';
-import { split, startHarness, type Harness } from './helpers.js';
+import { badlySigned, split, startHarness, type Harness } from './helpers.js';
 
 let h: Harness;
 before(async () => {
@@ -25,7 +25,7 @@ describe('hello', () => {
   for (const [name, make] of [
     ['an agent token', () => h.token('agent', 'c-x')],
     ['an expired token', () => h.token('caller', 'c-x', -5)],
-    ['a badly signed token', async () => (await h.token('caller', 'c-x')).slice(0, -2) + 'zz'],
+    ['a badly signed token', async () => badlySigned(await h.token('caller', 'c-x'))],
   ] as const) {
     test(`${name} → unauthorized and close 4001`, async () => {
       const c = await h.connect('/v1/caller');

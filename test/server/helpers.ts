@@ -229,6 +229,16 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const split = (seat: SeatView, i: number) => seat.splits[i]!;
 
 /** Polls until `check` passes (for state seen only over HTTP or Janus). */
+/**
+ * The same token with one signature character changed. The first character of the signature
+ * carries six bits of it (the last one only four: changing that can leave the bytes equal).
+ */
+export function badlySigned(token: string): string {
+  const dot = token.lastIndexOf('.') + 1;
+  const c = token[dot] === 'A' ? 'B' : 'A';
+  return token.slice(0, dot) + c + token.slice(dot + 1);
+}
+
 export async function eventually<T>(check: () => Promise<T> | T, what: string, timeoutMs = WAIT_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
