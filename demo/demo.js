@@ -143,3 +143,10 @@ export function langSwitch(onChange) {
   for (const b of document.querySelectorAll('.lang-switch button')) b.addEventListener('click', () => setLang(b.dataset.lang, onChange));
   setLang(currentLang(), onChange);
 }
+
+/** Shows why a page could not start, in its alert banner, instead of leaving it blank. */
+export function showPageError(e) {
+  const el = document.getElementById('page-error');
+  el.textContent = String(e?.message ?? e);
+  el.hidden = false;
+}
