@@ -5,7 +5,7 @@
 import type { AgentEvent, CallerEvent } from './events.js';
 import type { AgentMessage, CallerMessage } from './protocol.js';
 
-export function agentEvent(seatId: string, m: Exclude<AgentMessage, { type: 'hello' }>, now: number): AgentEvent {
+export function agentEvent(seatId: string, m: Exclude<AgentMessage, { type: 'hello' | 'ping' }>, now: number): AgentEvent {
   switch (m.type) {
     case 'ready':
       return { type: 'agent-ready', seatId, now };
@@ -29,7 +29,7 @@ export function agentEvent(seatId: string, m: Exclude<AgentMessage, { type: 'hel
   }
 }
 
-export function callerEvent(customerId: string, m: Exclude<CallerMessage, { type: 'hello' }>, now: number): CallerEvent {
+export function callerEvent(customerId: string, m: Exclude<CallerMessage, { type: 'hello' | 'ping' }>, now: number): CallerEvent {
   switch (m.type) {
     case 'call':
       return { type: 'caller-call', customerId, queue: m.queue, name: m.name ?? null, priority: m.priority ?? 0, now };

@@ -33,11 +33,18 @@ export interface MediaInfo {
   server: string;
   room: number;
   pin: string;
+  /**
+   * This party's own join token for the room (VideoRoom `allowed` list). Rooms admit only the
+   * parties of the call; a pin alone admits nobody. Absent where the server runs without it.
+   */
+  token?: string;
 }
 
 export interface CustomerRef {
   id: string;
   name: string | null;
+  /** `false` when the name came from the customer's own `call` message, not its signed token. */
+  verified?: boolean;
 }
 
 export interface ConsultView {
@@ -114,7 +121,9 @@ export type AgentMessage =
   | { type: 'transfer'; id: string; split: number; to: TransferTarget }
   | { type: 'cancel-consult'; id: string; split: number }
   | { type: 'wrapup-done'; id: string; split: number }
-  | { type: 'bye'; id: string };
+  | { type: 'bye'; id: string }
+  /** Liveness: answered with `ok`, allowed before and after `hello`. */
+  | { type: 'ping'; id: string };
 
 export type CallerMessage =
   | { type: 'hello'; id: string; token: string }
@@ -122,20 +131,37 @@ export type CallerMessage =
   | { type: 'accept'; id: string }
   | { type: 'decline'; id: string }
   | { type: 'hangup'; id: string }
-  | { type: 'attention'; id: string; on: boolean };
+  | { type: 'attention'; id: string; on: boolean }
+  /** Liveness: answered with `ok`, allowed before and after `hello`. */
+  | { type: 'ping'; id: string };
 
 export type ServerMessage =
   | { type: 'ok'; id: string }
   | { type: 'error'; id: string | null; code: ErrorCode; message: string }
   | { type: 'seat'; seat: SeatView }
   | { type: 'queue'; waiting: number }
-  | { type: 'call'; call: CustomerCallView };
+  | { type: 'call'; call: CustomerCallView }
+  /**
+   * Sent to a customer right after its `hello` is answered when it has no live call: a page
+   * that still shows a call (from before a lost connection or a restart) shows it as ended.
+   */
+  | { type: 'no-call' };
 
 /** Close codes the server uses. */
 export const CloseCode = {
+  /** A frame that is not valid UTF-8. */
+  invalidUtf8: 1007,
+  tooBig: 1009,
+  /** Planned stop or restart of the control center: reconnect at once (with jitter). */
+  serviceRestart: 1012,
   unauthorized: 4001,
   replaced: 4002,
-  tooBig: 1009,
+  /** No `hello` within 10 s of connecting. */
+  helloTimeout: 4003,
+  /** The client did not read: its unsent data passed the limit (1 MiB). */
+  slowConsumer: 4004,
+  /** Per-address or per-identity limit. */
+  rateLimited: 4005,
 } as const;
 
 /** Largest frame a server accepts, in bytes. */

@@ -98,6 +98,7 @@ export class Simulator {
       'agent',
       (m) => {
         if (m.type === 'hello') throw new ProtocolError('invalid-state', 'already signed in');
+        if (m.type === 'ping') return;
         this.apply(agentEvent(seatId, m, this.scheduler.now()));
       },
       () => {
@@ -117,6 +118,7 @@ export class Simulator {
       'caller',
       (m) => {
         if (m.type === 'hello') throw new ProtocolError('invalid-state', 'already signed in');
+        if (m.type === 'ping') return;
         this.apply(callerEvent(customerId, m, this.scheduler.now()));
       },
       () => {

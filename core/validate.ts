@@ -73,6 +73,7 @@ function agent(type: string, id: string, o: Obj): AgentMessage {
       return { type, id, token: str(o, 'token', limits.token)!, splits: int(o, 'splits', 1, MAX_SPLITS)! };
     case 'ready':
     case 'bye':
+    case 'ping':
       return { type, id };
     case 'not-ready': {
       const reason = o['reason'] === null ? undefined : str(o, 'reason', limits.reason, true);
@@ -111,6 +112,7 @@ function caller(type: string, id: string, o: Obj): CallerMessage {
     case 'accept':
     case 'decline':
     case 'hangup':
+    case 'ping':
       return { type, id };
     case 'attention':
       if (typeof o['on'] !== 'boolean') throw new Bad('on', 'on must be true or false');

@@ -40,7 +40,7 @@ export class AgentConnection extends Connection<AgentMessage> {
   }
 
   protected command(m: AgentMessage): void {
-    if (m.type === 'hello' || this.seatId === null) return;
+    if (m.type === 'hello' || m.type === 'ping' || this.seatId === null) return;
     this.cc.apply(agentEvent(this.seatId, m, this.cc.now), this.answer(m.id));
   }
 

@@ -39,7 +39,7 @@ export class CallerConnection extends Connection<CallerMessage> {
   }
 
   protected command(m: CallerMessage): void {
-    if (m.type === 'hello' || this.customerId === null) return;
+    if (m.type === 'hello' || m.type === 'ping' || this.customerId === null) return;
     this.cc.apply(callerEvent(this.customerId, m, this.cc.now), this.answer(m.id));
   }
 

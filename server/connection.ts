@@ -94,6 +94,8 @@ export abstract class Connection<M extends { type: string; id: string }> impleme
     const parsed = this.parse(text);
     if (!parsed.ok) return this.error(parsed.error.id, 'bad-message', parsed.error.message);
     const m = parsed.message;
+    // Liveness for page scripts, which cannot see WebSocket pings: answered before or after hello.
+    if (m.type === 'ping') return this.ok(m.id);
     if (m.type !== 'hello') {
       if (!this.signedIn) return this.error(m.id, 'not-signed-in', 'say hello first');
       return this.command(m);
