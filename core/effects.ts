@@ -15,6 +15,12 @@ export type Effect =
   /** Create a private media room; answer with a `room-ready` event carrying the same key. */
   | { type: 'room-create'; key: string }
   | { type: 'room-destroy'; key: string }
+  /**
+   * Who may be in the room of this call now: party ids `agent:<seatId>` and
+   * `customer:<customerId>`. Sent whenever the set changes; a party no longer listed has lost
+   * its right (offer withdrawn, rejected, timed out, transferred away, consult over).
+   */
+  | { type: 'room-access'; key: string; parties: string[] }
   /** Fire a `timer` event with this key at `at`; a new start with the same key replaces it. */
   | { type: 'timer-start'; key: string; at: number }
   | { type: 'timer-cancel'; key: string }

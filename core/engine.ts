@@ -9,8 +9,10 @@
 import { CallQueue } from './call-queue.js';
 import type { Effect } from './effects.js';
 import { EngineError } from './engine-error.js';
-import type { AgentEvent, CallerEvent, EngineEvent } from './events.js';
-import { defaultConfig, type Call, type CallRecord, type Customer, type EngineConfig, type Seat, type Split } from './model.js';
+import type { EngineSnapshot, TimerAction } from './engine-snapshot.js';
+import { SNAPSHOT_FORMAT } from './engine-snapshot.js';
+import type { EngineEvent } from './events.js';
+import { defaultConfig, type Call, type CallRecord, type Counters, type Customer, type EngineConfig, type Seat, type Split } from './model.js';
 import type { EndReason, MediaInfo, TransferTarget } from './protocol.js';
 import { MAX_SPLITS } from './protocol.js';
 import { SeatIndex } from './seat-index.js';
@@ -21,13 +23,6 @@ export type ApplyResult = { ok: true; effects: Effect[] } | { ok: false; error: 
 
 /** Consult legs go before customers waiting for the same seat: a colleague is on hold. */
 const CONSULT_PRIORITY = 10;
-
-type TimerAction =
-  | { kind: 'ring'; callId: string }
-  | { kind: 'reject'; callId: string; seatId: string }
-  | { kind: 'wrapup'; seatId: string; split: number }
-  | { kind: 'agent-grace'; seatId: string }
-  | { kind: 'caller-grace'; customerId: string };
 
 export interface EngineOptions {
   config?: Partial<EngineConfig>;
@@ -45,7 +40,9 @@ export class Engine implements ViewSource {
   private readonly customers = new Map<string, Customer>();
   private readonly queue = new CallQueue();
   private readonly index = new SeatIndex();
-  private readonly timers = new Map<string, TimerAction>();
+  /** Every pending timer with the time it fires: a restart re-arms each with what is left. */
+  private readonly timers = new Map<string, { at: number; action: TimerAction }>();
+  readonly counters: Counters = { offered: 0, answered: 0, abandoned: 0, requeued: 0, ended: 0 };
   private readonly newCallId: (seq: number) => string;
   private seq = 0;
   private offerSeq = 0;
@@ -110,8 +107,57 @@ export class Engine implements ViewSource {
     const call = c?.callId ? this.calls.get(c.callId) : undefined;
     return call ? customerCallView(call, call.seatId ? this.seats.get(call.seatId) : undefined, this) : undefined;
   }
-  pendingTimers(): ReadonlyMap<string, unknown> {
+  /** Pending timers by key, with the time each fires. */
+  pendingTimers(): ReadonlyMap<string, { readonly at: number }> {
     return this.timers;
+  }
+
+  // ---- snapshots --------------------------------------------------------------------------
+
+  /**
+   * The whole state as plain JSON-safe data. With the events after it, it rebuilds this engine
+   * exactly (`fromSnapshot`), which is how a restart bounds its replay.
+   */
+  snapshot(): EngineSnapshot {
+    return {
+      format: SNAPSHOT_FORMAT,
+      seats: [...this.seats.values()].map((seat) => structuredCloneJson(seat)),
+      calls: [...this.calls.values()].map((call) => ({ ...structuredCloneJson({ ...call, rejectedUntil: null }), rejectedUntil: [...call.rejectedUntil] })),
+      customers: [...this.customers.values()].map((c) => ({ ...c })),
+      timers: [...this.timers].map(([key, t]) => ({ key, at: t.at, action: { ...t.action } })),
+      counters: { ...this.counters },
+      seq: this.seq,
+      offerSeq: this.offerSeq,
+      signInSeq: this.signInSeq,
+      lastWaiting: this.lastWaiting,
+      stopping: this.stopping,
+    };
+  }
+
+  /** An engine in the state a snapshot holds; throws on a snapshot of another format. */
+  static fromSnapshot(snap: EngineSnapshot, options: EngineOptions = {}): Engine {
+    if (snap.format !== SNAPSHOT_FORMAT) throw new Error(`snapshot format ${snap.format} is not ${SNAPSHOT_FORMAT}: written by another version`);
+    const engine = new Engine(options);
+    for (const s of snap.seats) engine.seats.set(s.seatId, structuredCloneJson(s));
+    for (const c of snap.calls) {
+      const call: Call = { ...structuredCloneJson({ ...c, rejectedUntil: null }), rejectedUntil: new Map(c.rejectedUntil) };
+      engine.calls.set(call.callId, call);
+      if (call.place === 'queued') engine.enqueue(call);
+    }
+    for (const c of snap.customers) engine.customers.set(c.id, { ...c });
+    for (const t of snap.timers) engine.timers.set(t.key, { at: t.at, action: { ...t.action } });
+    Object.assign(engine.counters, snap.counters);
+    engine.seq = snap.seq;
+    engine.offerSeq = snap.offerSeq;
+    engine.signInSeq = snap.signInSeq;
+    engine.lastWaiting = snap.lastWaiting;
+    engine.stopping = snap.stopping;
+    // -Infinity does not survive JSON: a seat never offered a call comes back as null.
+    for (const seat of engine.seats.values()) {
+      seat.lastOfferAt ??= -Infinity;
+      engine.reindex(seat);
+    }
+    return engine;
   }
 
   // ---- applying ---------------------------------------------------------------------------
@@ -130,6 +176,7 @@ export class Engine implements ViewSource {
     return { ok: true, effects: this.flush() };
   }
 
+  /** Every event type has its case here; a new one that none covers does not compile. */
   private handle(e: EngineEvent): void {
     switch (e.type) {
       case 'timer':
@@ -138,81 +185,85 @@ export class Engine implements ViewSource {
         return this.onRoomReady(e.key, e.media);
       case 'shutdown':
         return this.onShutdown(e.now);
+      case 'restart':
+        return this.onRestart(e.now);
       case 'agent-hello':
         return this.onAgentHello(e.seatId, e.splits, e.now);
       case 'agent-lost':
         return this.onAgentLost(e.seatId, e.now);
-      case 'caller-hello':
-        return this.onCallerHello(e.customerId);
-      case 'caller-lost':
-        return this.onCallerLost(e.customerId, e.now);
-      case 'caller-call':
-        return this.onCallerCall(e.customerId, e.queue, e.name, e.priority, e.now);
-      default:
-        if (e.type.startsWith('agent-')) return this.onAgentCommand(e as AgentEvent);
-        return this.onCallerCommand(e as CallerEvent);
-    }
-  }
-
-  private onAgentCommand(e: AgentEvent): void {
-    const seat = this.signedIn(e.seatId);
-    switch (e.type) {
-      case 'agent-ready':
+      case 'agent-ready': {
+        const seat = this.signedIn(e.seatId);
         seat.ready = true;
         seat.notReadyReason = null;
         return this.touchSeat(seat);
+      }
       case 'agent-not-ready':
-        return this.notReady(seat, e.reason, e.now);
-      case 'agent-answer':
+        return this.notReady(this.signedIn(e.seatId), e.reason, e.now);
+      case 'agent-answer': {
+        const seat = this.signedIn(e.seatId);
         return this.answer(seat, this.splitOf(seat, e.split), e.now);
-      case 'agent-reject':
+      }
+      case 'agent-reject': {
+        const seat = this.signedIn(e.seatId);
         return this.reject(seat, this.splitOf(seat, e.split), e.now);
-      case 'agent-hangup':
+      }
+      case 'agent-hangup': {
+        const seat = this.signedIn(e.seatId);
         return this.agentHangup(seat, this.splitOf(seat, e.split), e.now);
-      case 'agent-focus':
+      }
+      case 'agent-focus': {
+        const seat = this.signedIn(e.seatId);
         return this.focus(seat, e.split === null ? null : this.splitOf(seat, e.split), e.now);
-      case 'agent-dial':
-        return this.dial(seat, this.splitOf(seat, e.split), e.to, e.now);
-      case 'agent-consult':
-        return this.consult(seat, this.splitOf(seat, e.split), e.to, e.now);
-      case 'agent-transfer':
+      }
+      case 'agent-dial': {
+        const seat = this.signedIn(e.seatId);
+        return this.dial(seat, this.splitOf(seat, e.split), e.to, e.callId, e.now);
+      }
+      case 'agent-consult': {
+        const seat = this.signedIn(e.seatId);
+        return this.consult(seat, this.splitOf(seat, e.split), e.to, e.callId, e.now);
+      }
+      case 'agent-transfer': {
+        const seat = this.signedIn(e.seatId);
         return this.transfer(seat, this.splitOf(seat, e.split), e.to, e.now);
+      }
       case 'agent-cancel-consult': {
-        const split = this.splitOf(seat, e.split);
+        const split = this.splitOf(this.signedIn(e.seatId), e.split);
         if (split.state !== 'consulting') throw invalid(`split ${split.index} is not consulting`);
         return this.endConsult(this.callOn(split), e.now, 'agent-hangup');
       }
       case 'agent-wrapup-done': {
+        const seat = this.signedIn(e.seatId);
         const split = this.splitOf(seat, e.split);
         if (split.state !== 'wrapup') throw invalid(`split ${split.index} is not in wrap-up`);
         this.cancelTimer(`wrapup:${seat.seatId}:${split.index}`);
         return this.setIdle(seat, split, e.now);
       }
-      case 'agent-bye':
+      case 'agent-bye': {
+        const seat = this.signedIn(e.seatId);
         if (seat.splits.some((s) => s.state !== 'idle')) throw new EngineError('busy', 'every split must be idle to sign out');
         return this.removeSeat(seat, e.now);
-      default:
-        throw new EngineError('bad-message', `unknown agent event ${(e as { type: string }).type}`);
-    }
-  }
-
-  private onCallerCommand(e: CallerEvent): void {
-    const customer = this.customers.get(e.customerId);
-    if (!customer?.online) throw new EngineError('not-signed-in', 'say hello first');
-    const call = customer.callId ? this.calls.get(customer.callId) : undefined;
-    if (!call) throw invalid('you have no call');
-    const seat = call.seatId ? this.seats.get(call.seatId) : undefined;
-    const split = seat && call.split !== null ? seat.splits[call.split] : undefined;
-    switch (e.type) {
-      case 'caller-accept':
+      }
+      case 'caller-hello':
+        return this.onCallerHello(e.customerId);
+      case 'caller-lost':
+        return this.onCallerLost(e.customerId, e.now);
+      case 'caller-call':
+        return this.onCallerCall(e.customerId, e.queue, e.name, e.priority, e.verified ?? true, e.callId, e.now);
+      case 'caller-accept': {
+        const { call, seat, split } = this.callerCall(e.customerId);
         if (call.kind !== 'outbound' || split?.state !== 'dialing') throw invalid('no outbound call is alerting you');
         return this.connect(seat!, split, call, e.now);
-      case 'caller-decline':
+      }
+      case 'caller-decline': {
+        const { call, split } = this.callerCall(e.customerId);
         if (call.kind !== 'outbound' || split?.state !== 'dialing') throw invalid('no outbound call is alerting you');
         return this.endCall(call, 'declined', e.now);
+      }
       case 'caller-hangup':
-        return this.endCall(call, 'caller-hangup', e.now);
+        return this.endCall(this.callerCall(e.customerId).call, 'caller-hangup', e.now);
       case 'caller-attention': {
+        const { call, seat, split } = this.callerCall(e.customerId);
         if (split?.state !== 'connected') throw invalid('your call is not connected');
         if (seat!.focus === split.index) throw invalid('the agent is already talking to you');
         if (e.on) call.attention ??= { since: e.now };
@@ -221,8 +272,19 @@ export class Engine implements ViewSource {
         return this.touchSeat(seat!);
       }
       default:
-        throw new EngineError('bad-message', `unknown caller event ${(e as { type: string }).type}`);
+        return assertNever(e);
     }
+  }
+
+  /** The signed-in customer's live call, with the seat and split it is on, if any. */
+  private callerCall(customerId: string): { call: Call; seat: Seat | undefined; split: Split | undefined } {
+    const customer = this.customers.get(customerId);
+    if (!customer?.online) throw new EngineError('not-signed-in', 'say hello first');
+    const call = customer.callId ? this.calls.get(customer.callId) : undefined;
+    if (!call) throw invalid('you have no call');
+    const seat = call.seatId ? this.seats.get(call.seatId) : undefined;
+    const split = seat && call.split !== null ? seat.splits[call.split] : undefined;
+    return { call, seat, split };
   }
 
   // ---- agents -----------------------------------------------------------------------------
@@ -292,6 +354,7 @@ export class Engine implements ViewSource {
     split.state = 'connected';
     split.since = now;
     call.virtualSeat = channelOf(seat.seatId, split.index);
+    if (call.kind !== 'consult') this.counters.answered++;
     call.answeredAt ??= now;
     call.seats.push(seat.seatId);
     this.setFocus(seat, split.index, now);
@@ -305,7 +368,7 @@ export class Engine implements ViewSource {
     if (call.kind === 'consult') return this.endConsultLeg(call, 'declined', now);
     // R8: back to the queue, and away from this seat for a while.
     const until = now + this.config.rejectDelayMs;
-    call.rejectedUntil[seat.seatId] = until;
+    call.rejectedUntil.set(seat.seatId, until);
     this.startTimer(`reject:${call.callId}:${seat.seatId}`, until, { kind: 'reject', callId: call.callId, seatId: seat.seatId });
     this.withdraw(seat, split, now);
   }
@@ -349,13 +412,14 @@ export class Engine implements ViewSource {
     }
   }
 
-  private dial(seat: Seat, split: Split, to: string, now: number): void {
+  private dial(seat: Seat, split: Split, to: string, callId: string | undefined, now: number): void {
     if (this.stopping) throw invalid('the control center is shutting down');
     if (split.state !== 'idle') throw invalid(`split ${split.index} is not idle`);
     const customer = this.customers.get(to);
     if (!customer?.online) throw new EngineError('no-such-target', `customer ${to} is not reachable`);
     if (customer.callId) throw new EngineError('busy', `customer ${to} is already in a call`);
-    const call = this.newCall('outbound', null, { id: to, name: null }, 0, now);
+    const call = this.newCall('outbound', null, { id: to, name: null }, 0, callId, now);
+    this.counters.offered++;
     call.place = 'split';
     call.seatId = seat.seatId;
     call.split = split.index;
@@ -369,13 +433,13 @@ export class Engine implements ViewSource {
     this.touchSeat(seat);
   }
 
-  private consult(seat: Seat, split: Split, to: string, now: number): void {
+  private consult(seat: Seat, split: Split, to: string, callId: string | undefined, now: number): void {
     if (split.state !== 'connected') throw invalid(`split ${split.index} is not connected`);
     const call = this.callOn(split);
     if (call.kind === 'consult') throw invalid('a consult call cannot itself be consulted on');
     if (to === seat.seatId) throw invalid('a seat cannot consult itself');
     if (!this.seats.get(to)?.online) throw new EngineError('no-such-target', `seat ${to} is not signed in`);
-    const leg = this.newCall('consult', null, { ...call.customer }, CONSULT_PRIORITY, now);
+    const leg = this.newCall('consult', null, { ...call.customer }, CONSULT_PRIORITY, callId, now);
     leg.targetSeat = to;
     leg.consultFor = call.callId;
     leg.from = { seat: seat.seatId, virtualSeat: call.virtualSeat };
@@ -500,14 +564,15 @@ export class Engine implements ViewSource {
     else this.customers.delete(customerId);
   }
 
-  private onCallerCall(customerId: string, queue: string, name: string | null, priority: number, now: number): void {
+  private onCallerCall(customerId: string, queue: string, name: string | null, priority: number, verified: boolean, callId: string | undefined, now: number): void {
     const customer = this.customers.get(customerId);
     if (!customer?.online) throw new EngineError('not-signed-in', 'say hello first');
     if (this.stopping) throw invalid('the control center is shutting down');
     if (customer.callId) throw new EngineError('busy', 'you already have a call');
     if (!queue) throw new EngineError('bad-message', 'queue must not be empty');
     if (!Number.isInteger(priority) || priority < 0 || priority > 9) throw new EngineError('bad-message', 'priority must be an integer from 0 to 9');
-    const call = this.newCall('inbound', queue, { id: customerId, name }, priority, now);
+    const customerRef: Call['customer'] = verified || name === null ? { id: customerId, name } : { id: customerId, name, verified: false };
+    const call = this.newCall('inbound', queue, customerRef, priority, callId, now);
     customer.callId = call.callId;
     this.enqueue(call);
     this.touchCall(call);
@@ -516,7 +581,7 @@ export class Engine implements ViewSource {
   // ---- system -----------------------------------------------------------------------------
 
   private onTimer(key: string, now: number): void {
-    const action = this.timers.get(key);
+    const action = this.timers.get(key)?.action;
     if (!action) return; // cancelled meanwhile: nothing to do
     this.timers.delete(key);
     switch (action.kind) {
@@ -536,7 +601,7 @@ export class Engine implements ViewSource {
       }
       case 'reject': {
         const call = this.calls.get(action.callId);
-        if (call) delete call.rejectedUntil[action.seatId];
+        call?.rejectedUntil.delete(action.seatId);
         return;
       }
       case 'wrapup': {
@@ -592,6 +657,13 @@ export class Engine implements ViewSource {
     }
   }
 
+  /** Every seat and customer is lost as of now (R15, R16); whoever reconnects in time resumes. */
+  private onRestart(now: number): void {
+    this.stopping = false;
+    for (const seat of [...this.seats.values()]) this.onAgentLost(seat.seatId, now);
+    for (const customer of [...this.customers.values()]) this.onCallerLost(customer.id, now);
+  }
+
   private onShutdown(now: number): void {
     this.stopping = true;
     for (const call of [...this.calls.values()]) if (call.place !== 'ended') this.endCall(call, 'server-shutdown', now);
@@ -599,10 +671,13 @@ export class Engine implements ViewSource {
 
   // ---- calls ------------------------------------------------------------------------------
 
-  private newCall(kind: Call['kind'], queue: string | null, customer: Call['customer'], priority: number, now: number): Call {
+  private newCall(kind: Call['kind'], queue: string | null, customer: Call['customer'], priority: number, callId: string | undefined, now: number): Call {
+    const id = callId ?? this.newCallId(this.seq + 1);
+    // A replayed or forged id must never alias a live call (checked before anything changes).
+    if (this.calls.has(id)) throw new EngineError('internal', `call id ${id} is already in use`);
     const seq = ++this.seq;
     const call: Call = {
-      callId: this.newCallId(seq),
+      callId: id,
       kind,
       queue,
       customer,
@@ -615,7 +690,8 @@ export class Engine implements ViewSource {
       targetSeat: null,
       virtualSeat: null,
       media: null,
-      rejectedUntil: {},
+      rejectedUntil: new Map(),
+      parties: [],
       attention: null,
       consult: null,
       consultFor: null,
@@ -631,6 +707,7 @@ export class Engine implements ViewSource {
     };
     this.calls.set(call.callId, call);
     this.out.push({ type: 'room-create', key: call.callId });
+    this.touchCall(call);
     return call;
   }
 
@@ -647,6 +724,7 @@ export class Engine implements ViewSource {
   /** R4: the call waits again, keeping its first arrival so it goes back to the head. */
   private requeue(call: Call): void {
     call.requeues++;
+    if (call.kind !== 'consult') this.counters.requeued++;
     call.seatId = null;
     call.split = null;
     call.virtualSeat = null;
@@ -721,11 +799,14 @@ export class Engine implements ViewSource {
     call.endedAt = now;
     call.attention = null;
     this.cancelTimer(`ring:${call.callId}`);
-    for (const seatId of Object.keys(call.rejectedUntil)) this.cancelTimer(`reject:${call.callId}:${seatId}`);
+    for (const seatId of call.rejectedUntil.keys()) this.cancelTimer(`reject:${call.callId}:${seatId}`);
     this.calls.delete(call.callId);
     this.out.push({ type: 'room-destroy', key: call.callId });
     this.out.push({ type: 'record', record: toRecord(call, now, reason) });
     if (call.kind !== 'consult') {
+      this.counters.ended++;
+      const gaveUp = reason === 'caller-hangup' || reason === 'caller-lost';
+      if (call.kind === 'inbound' && call.answeredAt === null && gaveUp) this.counters.abandoned++;
       const customer = this.customers.get(call.customer.id);
       if (customer?.callId === call.callId) {
         customer.callId = null;
@@ -751,10 +832,10 @@ export class Engine implements ViewSource {
     for (let i = 0; i < this.queue.size && this.index.size > 0; ) {
       const call = this.queue.at(i);
       const seatId = call.targetSeat
-        ? this.index.has(call.targetSeat) && !(call.rejectedUntil[call.targetSeat]! > now)
+        ? this.index.has(call.targetSeat) && !(call.rejectedUntil.get(call.targetSeat)! > now)
           ? call.targetSeat
           : null
-        : this.index.best((id) => !(call.rejectedUntil[id]! > now));
+        : this.index.best((id) => !(call.rejectedUntil.get(id)! > now));
       if (seatId === null) i++;
       else this.offer(call, this.seats.get(seatId)!, now);
     }
@@ -767,6 +848,7 @@ export class Engine implements ViewSource {
     call.seatId = seat.seatId;
     call.split = split.index;
     call.offeredAt ??= now;
+    if (call.kind !== 'consult') this.counters.offered++;
     split.state = 'ringing';
     split.callId = call.callId;
     split.since = now;
@@ -819,6 +901,7 @@ export class Engine implements ViewSource {
       this.out.push({ type: 'seat', seatId: seat.seatId, seat: seatView(seat, this) });
     }
     for (const call of this.dirtyCalls) {
+      if (call.place !== 'ended') this.announceParties(call);
       if (call.kind === 'consult') continue;
       const seat = call.seatId ? this.seats.get(call.seatId) : undefined;
       this.out.push({ type: 'call', customerId: call.customer.id, call: customerCallView(call, seat, this) });
@@ -832,6 +915,18 @@ export class Engine implements ViewSource {
     this.dirtySeats.clear();
     this.dirtyCalls.clear();
     return out;
+  }
+
+  /** Who may be in the call's room now; announced only when it changes. */
+  private announceParties(call: Call): void {
+    const parties: string[] = [];
+    if (call.kind === 'consult') {
+      if (call.from) parties.push(`agent:${call.from.seat}`);
+    } else parties.push(`customer:${call.customer.id}`);
+    if (call.place === 'split' && call.seatId) parties.push(`agent:${call.seatId}`);
+    if (parties.length === call.parties.length && parties.every((p, i) => p === call.parties[i])) return;
+    call.parties = parties;
+    this.out.push({ type: 'room-access', key: call.callId, parties });
   }
 
   private touchSeat(seat: Seat): void {
@@ -849,7 +944,7 @@ export class Engine implements ViewSource {
   }
 
   private startTimer(key: string, at: number, action: TimerAction): void {
-    this.timers.set(key, action);
+    this.timers.set(key, { at, action });
     this.out.push({ type: 'timer-start', key, at });
   }
 
@@ -876,6 +971,15 @@ export class Engine implements ViewSource {
     if (!call) throw new EngineError('internal', `split ${split.index} lost its call`);
     return call;
   }
+}
+
+function assertNever(e: never): never {
+  throw new EngineError('bad-message', `unknown event ${(e as { type: string }).type}`);
+}
+
+/** A deep copy through JSON: snapshots must hold plain data only, never live references. */
+function structuredCloneJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 function invalid(message: string): EngineError {

@@ -17,8 +17,10 @@ export type AgentEvent = At &
     | { type: 'agent-reject'; seatId: string; split: number }
     | { type: 'agent-hangup'; seatId: string; split: number }
     | { type: 'agent-focus'; seatId: string; split: number | null }
-    | { type: 'agent-dial'; seatId: string; split: number; to: string }
-    | { type: 'agent-consult'; seatId: string; split: number; to: string }
+    /** `callId`: the new call's id, chosen by the host (random, so never reused and not guessable). */
+    | { type: 'agent-dial'; seatId: string; split: number; to: string; callId?: string }
+    /** `callId`: the consult leg's id, chosen by the host. */
+    | { type: 'agent-consult'; seatId: string; split: number; to: string; callId?: string }
     | { type: 'agent-transfer'; seatId: string; split: number; to: TransferTarget }
     | { type: 'agent-cancel-consult'; seatId: string; split: number }
     | { type: 'agent-wrapup-done'; seatId: string; split: number }
@@ -30,7 +32,11 @@ export type AgentEvent = At &
 export type CallerEvent = At &
   (
     | { type: 'caller-hello'; customerId: string }
-    | { type: 'caller-call'; customerId: string; queue: string; name: string | null; priority: number }
+    /**
+     * `callId`: chosen by the host. `verified: false` marks a name the customer typed itself
+     * rather than one from its signed token.
+     */
+    | { type: 'caller-call'; customerId: string; queue: string; name: string | null; priority: number; callId?: string; verified?: boolean }
     | { type: 'caller-accept'; customerId: string }
     | { type: 'caller-decline'; customerId: string }
     | { type: 'caller-hangup'; customerId: string }
@@ -47,6 +53,18 @@ export type SystemEvent = At &
     | { type: 'room-ready'; key: string; media: MediaInfo }
     /** The control center is stopping: every live call ends with `server-shutdown`. */
     | { type: 'shutdown' }
+    /**
+     * The control center came back (after a replay): every seat and customer counts as lost
+     * from now, so R15 and R16 give each the grace to reconnect to exactly what it had.
+     */
+    | { type: 'restart' }
   );
 
 export type EngineEvent = AgentEvent | CallerEvent | SystemEvent;
+
+/** Events that make a new call, and so carry the id the host chose for it. */
+export type CallCreatingEvent = Extract<EngineEvent, { callId?: string }>;
+
+export function createsCall(e: EngineEvent): e is CallCreatingEvent {
+  return e.type === 'caller-call' || e.type === 'agent-dial' || e.type === 'agent-consult';
+}

@@ -44,7 +44,7 @@ export function checkInvariants(engine: Engine, now: number): string[] {
     for (const seat of engine.allSeats()) {
       if (!engine.isEligible(seat.seatId)) continue;
       if (call.targetSeat && call.targetSeat !== seat.seatId) continue;
-      if (call.rejectedUntil[seat.seatId]! > now) continue;
+      if (call.rejectedUntil.get(seat.seatId)! > now) continue;
       broken.push(`R4: call ${call.callId} waits while seat ${seat.seatId} could take it`);
     }
   }

@@ -85,7 +85,9 @@ export interface Call {
   virtualSeat: string | null;
   media: MediaInfo | null;
   /** R8: seat id → time until which that seat is not offered this call again. */
-  rejectedUntil: Record<string, number>;
+  rejectedUntil: Map<string, number>;
+  /** Who may be in this call's room, as last announced by a `room-access` effect. */
+  parties: string[];
   /** R18 */
   attention: { since: number } | null;
   /** R13: on the customer's call while its agent consults. */
@@ -103,6 +105,17 @@ export interface Call {
   returnWaits: number[];
   /** The seats that answered this call, in order (a transfer adds one). */
   seats: string[];
+}
+
+/** Since the engine's first event (kept across restarts): the figures of `/v1/stats`. */
+export interface Counters {
+  /** Offers made to seats and outbound calls placed (consult legs not counted). */
+  offered: number;
+  answered: number;
+  /** Inbound calls whose customer left before any answer. */
+  abandoned: number;
+  requeued: number;
+  ended: number;
 }
 
 export interface Customer {
