@@ -65,6 +65,12 @@ export class Rooms {
     this.destroyRoom(room);
   }
 
+  /** Who may be in the room of `key` (see the engine's `room-access` effect). */
+  access(key: string, parties: string[]): void {
+    void key;
+    void parties;
+  }
+
   private destroyRoom(room: Room): void {
     this.track(this.janus!.destroyRoom(room)).catch((e: Error) => {
       // If only our connection dropped, Janus still has the room: try again once it answers.
