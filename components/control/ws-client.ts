@@ -1,17 +1,11 @@
 import type { ClientEvent, ConnectionStatus, ControlClient, Outgoing } from '../../core/control-client.js';
 import { ProtocolError } from '../../core/control-client.js';
 import { CloseCode, MAX_FRAME_BYTES, type AgentMessage, type CallerMessage, type ServerMessage } from '../../core/protocol.js';
+import { Liveness, browserTimers, type Timers } from './liveness.js';
+import { ReconnectPolicy, closeAction, type Backoff } from './reconnect-policy.js';
 
-export interface Backoff {
-  /** First delay before reconnecting, in ms (default 500). */
-  initialMs?: number;
-  /** Longest delay, in ms (default 10 000). */
-  maxMs?: number;
-  /** Growth per failed attempt (default 2). */
-  factor?: number;
-  /** Random spread, 0–1 (default 0.2), so a floor of agents does not reconnect in step. */
-  jitter?: number;
-}
+export type { Backoff } from './reconnect-policy.js';
+export type { Timers } from './liveness.js';
 
 export interface WebSocketClientOptions {
   /**
@@ -24,9 +18,20 @@ export interface WebSocketClientOptions {
   /** Agents only: how many splits to sign in with (R1). */
   splits?: number;
   backoff?: Backoff;
+  /**
+   * After this long without hearing from the server, in ms, send a `ping`; two unanswered in a
+   * row and the connection is taken for dead, closed and reconnected (default 10 000, as the
+   * server's own ping interval; 0 turns it off).
+   */
+  pingIntervalMs?: number;
   /** The WebSocket class to use (default: the browser's). */
   WebSocket?: { new (url: string): WebSocket };
+  /** The clock (default `Date.now`). */
   now?: () => number;
+  /** The timers (default the page's), for tests that drive time themselves. */
+  timers?: Timers;
+  /** A number in [0, 1) (default `Math.random`): the jitter of reconnect delays. */
+  random?: () => number;
 }
 
 /** Resolves `server` to the endpoint of a role; throws a TypeError for anything but ws:/wss:. */
@@ -42,9 +47,11 @@ type Pending = { resolve: () => void; reject: (e: ProtocolError) => void };
 /**
  * `ControlClient` over the browser's WebSocket, speaking PROTOCOL.md version 1. Sends `hello`
  * on every open (with `splits` for agents; the server restores a seat that comes back within
- * its grace period, R15), numbers requests and matches replies, and reconnects with
- * exponential backoff, showing `reconnecting` with `retryAt`. A refused token (close 4001) or
- * another window taking the seat (4002) ends in `offline` with the reason, without retrying.
+ * its grace period, R15), numbers requests and matches replies, and reconnects, showing
+ * `reconnecting` with `retryAt`: at once (spread over `backoff.spreadMs`) after a restart
+ * (1012), a crash or a cut (1006, 1001) or a connection found dead by its pings, else with
+ * exponential backoff. A refused token (close 4001) or another window taking the seat (4002)
+ * ends in `offline` with the reason, without retrying.
  */
 export class WebSocketControlClient<M extends AgentMessage | CallerMessage> implements ControlClient<M> {
   status: ConnectionStatus = { state: 'connecting', retryAt: null, error: null };
@@ -53,12 +60,15 @@ export class WebSocketControlClient<M extends AgentMessage | CallerMessage> impl
   private readonly url: string;
   private readonly Ws: { new (url: string): WebSocket };
   private readonly now: () => number;
-  private readonly backoff: Required<Backoff>;
+  private readonly timers: Timers;
+  private readonly policy: ReconnectPolicy;
+  private readonly liveness: Liveness;
   private socket: WebSocket | null = null;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timer: unknown = null;
   private seq = 0;
   private helloId: string | null = null;
-  private failures = 0;
+  /** Ids of pings in flight: their `ok` is the client's business, not the listeners'. */
+  private readonly pings = new Set<string>();
   private closed = false;
 
   constructor(private readonly options: WebSocketClientOptions) {
@@ -67,7 +77,15 @@ export class WebSocketControlClient<M extends AgentMessage | CallerMessage> impl
     if (!Ws) throw new TypeError('WebSocket is not available here');
     this.Ws = Ws;
     this.now = options.now ?? Date.now;
-    this.backoff = { initialMs: 500, maxMs: 10_000, factor: 2, jitter: 0.2, ...options.backoff };
+    this.timers = options.timers ?? browserTimers;
+    this.policy = new ReconnectPolicy(options.backoff, options.random);
+    this.liveness = new Liveness(
+      options.pingIntervalMs ?? 10_000,
+      this.now,
+      this.timers,
+      () => this.ping(),
+      () => this.dead(),
+    );
     this.open();
   }
 
@@ -86,8 +104,7 @@ export class WebSocketControlClient<M extends AgentMessage | CallerMessage> impl
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.clearTimers();
     const s = this.socket;
     this.socket = null;
     if (s) {
@@ -115,11 +132,13 @@ export class WebSocketControlClient<M extends AgentMessage | CallerMessage> impl
     try {
       socket = new this.Ws(this.url);
     } catch (e) {
-      return this.lost(false, String(e));
+      return this.lost('backoff', false, String(e));
     }
     this.socket = socket;
+    this.liveness.start();
     socket.onopen = () => {
       opened = true;
+      this.liveness.heard();
       const hello: Record<string, unknown> = { type: 'hello', token: this.options.token };
       if (this.options.role === 'agent') hello.splits = this.options.splits ?? 2;
       this.helloId = String(++this.seq);
@@ -129,10 +148,13 @@ export class WebSocketControlClient<M extends AgentMessage | CallerMessage> impl
     socket.onclose = (ev) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      this.liveness.stop();
       this.failAll('the connection was lost');
       if (ev.code === CloseCode.unauthorized) return this.stop({ code: 'unauthorized', message: ev.reason || 'the token was refused' });
       if (ev.code === CloseCode.replaced) return this.stop({ code: 'replaced', message: ev.reason || 'another connection took this seat' });
-      this.lost(opened, ev.reason);
+      const action = closeAction(ev.code);
+      // A connection that never opened is an unreachable server: backoff, whatever the code.
+      this.lost(opened && action === 'at-once' ? 'at-once' : 'backoff', opened, ev.reason);
     };
     socket.onerror = () => {
       /* a close event follows */
@@ -147,11 +169,16 @@ export class WebSocketControlClient<M extends AgentMessage | CallerMessage> impl
       return;
     }
     if (!m || typeof m !== 'object') return;
+    this.liveness.heard();
+    if ((m.type === 'ok' || m.type === 'error') && m.id !== null && this.pings.delete(m.id)) return;
     if ((m.type === 'ok' || m.type === 'error') && m.id !== null && m.id === this.helloId) {
       this.helloId = null;
       if (m.type === 'ok') {
-        this.failures = 0;
+        this.policy.reset();
         this.setStatus({ state: 'online', retryAt: null, error: null });
+      } else if (m.code === 'rate-limited' || m.code === 'internal') {
+        // Refused for now, not for good: the same hello may pass a little later.
+        this.drop('backoff');
       } else {
         // The server closes with 4001 on `unauthorized`; for any other refusal, stop here too:
         // retrying the same hello would be refused again.
@@ -169,26 +196,66 @@ export class WebSocketControlClient<M extends AgentMessage | CallerMessage> impl
     for (const l of [...this.listeners]) l({ type: 'message', message: m });
   }
 
-  /** The socket closed or never opened: try again after a while. */
-  private lost(opened: boolean, reason: string): void {
+  /** The socket closed or never opened: try again, at once or after a while. */
+  private lost(action: 'at-once' | 'backoff', opened: boolean, reason: string): void {
     if (this.closed) return;
-    this.failures++;
-    const b = this.backoff;
-    const base = Math.min(b.maxMs, b.initialMs * b.factor ** (this.failures - 1));
-    const delay = Math.round(base * (1 + b.jitter * (Math.random() * 2 - 1)));
+    const delay = this.policy.next(action === 'at-once');
     const error = opened ? null : { code: 'unreachable' as const, message: reason || `cannot reach ${this.url}` };
     this.setStatus({ state: 'reconnecting', retryAt: this.now() + delay, error });
-    this.timer = setTimeout(() => {
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = null;
       if (this.closed) return;
       this.setStatus({ state: 'connecting', retryAt: null, error: this.status.error });
       this.open();
     }, delay);
   }
 
+  /** Gives up on the current socket without waiting for its close event, and reconnects. */
+  private drop(action: 'at-once' | 'backoff'): void {
+    const s = this.socket;
+    this.socket = null;
+    this.liveness.stop();
+    if (s) {
+      this.detach(s);
+      // A dead peer never completes the closing handshake: the browser frees the socket later.
+      s.close(1000);
+    }
+    this.failAll('the connection was lost');
+    this.lost(action, true, '');
+  }
+
+  /** Two pings met by silence: the server is gone or the path to it is half-open. */
+  private dead(): void {
+    const s = this.socket;
+    // A socket that never opened (a connect hanging in SYN) is an unreachable server.
+    if (s && s.readyState !== 1) {
+      this.socket = null;
+      this.detach(s);
+      s.close();
+      this.failAll('the connection was lost');
+      return this.lost('backoff', false, `no answer from ${this.url}`);
+    }
+    this.drop('at-once');
+  }
+
+  private ping(): void {
+    const s = this.socket;
+    if (!s || s.readyState !== 1) return;
+    const id = String(++this.seq);
+    this.pings.add(id);
+    s.send(JSON.stringify({ type: 'ping', id }));
+  }
+
+  private clearTimers(): void {
+    if (this.timer !== null) this.timers.clearTimeout(this.timer);
+    this.timer = null;
+    this.liveness.stop();
+  }
+
   /** Offline for good, with the reason. */
   private stop(error: ConnectionStatus['error']): void {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.clearTimers();
     const s = this.socket;
     this.socket = null;
     if (s) {
@@ -204,6 +271,8 @@ export class WebSocketControlClient<M extends AgentMessage | CallerMessage> impl
   }
 
   private failAll(message: string): void {
+    this.pings.clear();
+    this.helloId = null;
     const all = [...this.pending.values()];
     this.pending.clear();
     for (const p of all) p.reject(new ProtocolError('not-signed-in', message));

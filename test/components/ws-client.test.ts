@@ -8,7 +8,70 @@ import { ProtocolError } from '../../core/control-client.js';
 import type { AgentMessage } from '../../core/protocol.js';
 import { FakeSocket, until } from './harness.js';
 
-function client(backoff = { initialMs: 20, maxMs: 80, jitter: 0 }) {
+/** Time that moves only when the test says so: the client's clock and timers. */
+class ManualClock {
+  t = 1_000_000;
+  private seq = 0;
+  private readonly due = new Map<number, { at: number; fn: () => void }>();
+  readonly now = () => this.t;
+  readonly timers = {
+    setTimeout: (fn: () => void, ms: number) => {
+      const id = ++this.seq;
+      this.due.set(id, { at: this.t + ms, fn });
+      return id;
+    },
+    clearTimeout: (h: unknown) => void this.due.delete(h as number),
+  };
+  get pending(): number {
+    return this.due.size;
+  }
+  /** Moves the clock by `ms`, firing every timer that falls due, in order. */
+  advance(ms: number): void {
+    const end = this.t + ms;
+    for (let i = 0; i < 1000; i++) {
+      const next = [...this.due.entries()].filter(([, d]) => d.at <= end).sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
+      if (!next) break;
+      this.due.delete(next[0]);
+      this.t = Math.max(this.t, next[1].at);
+      next[1].fn();
+    }
+    this.t = end;
+  }
+}
+
+/** A client on a manual clock; `random` fixes the jitter (0.5: the middle of the spread). */
+function clocked(options: { random?: number; pingIntervalMs?: number; role?: 'agent' | 'caller' } = {}) {
+  FakeSocket.reset();
+  const clock = new ManualClock();
+  const c = new WebSocketControlClient<AgentMessage>({
+    url: 'ws://cc.test',
+    token: 'tok',
+    role: options.role ?? 'agent',
+    splits: 2,
+    WebSocket: FakeSocket as never,
+    backoff: { initialMs: 500, maxMs: 8000, jitter: 0, spreadMs: 1000 },
+    pingIntervalMs: options.pingIntervalMs ?? 10_000,
+    now: clock.now,
+    timers: clock.timers,
+    random: () => options.random ?? 0.5,
+  });
+  const events: ClientEvent[] = [];
+  c.subscribe((e) => events.push(e));
+  return { c, clock, events };
+}
+
+/** Opens the newest socket and answers its hello: the client is online. */
+function signIn(c: { status: { state: string } }): FakeSocket {
+  const s = FakeSocket.last;
+  s.open();
+  s.acceptHello();
+  expect(c.status.state).to.equal('online');
+  return s;
+}
+
+const pings = (s: FakeSocket) => s.sent.filter((m) => m.type === 'ping');
+
+function client(backoff = { initialMs: 20, maxMs: 80, jitter: 0, spreadMs: 20 }) {
   FakeSocket.reset();
   const c = new WebSocketControlClient<AgentMessage>({ url: 'ws://cc.test', token: 'tok', role: 'agent', splits: 3, WebSocket: FakeSocket as never, backoff });
   const events: ClientEvent[] = [];
@@ -122,5 +185,167 @@ describe('WebSocketControlClient (unit, fake socket)', () => {
     expect(FakeSocket.last.closedByClient).to.equal(1000);
     await new Promise((r) => setTimeout(r, 60));
     expect(FakeSocket.instances.length).to.equal(1);
+  });
+
+  describe('recovering', () => {
+    for (const code of [1012, 1006, 1001]) {
+      it(`a ${code} close of a signed-in connection reconnects at once, spread over the jitter window, and says hello again`, () => {
+        const { c, clock } = clocked({ random: 0.25 });
+        signIn(c);
+        FakeSocket.last.serverClose(code);
+        expect(c.status.state).to.equal('reconnecting');
+        expect(c.status.error).to.equal(null);
+        expect(c.status.retryAt! - clock.t, 'a quarter into the 1 s window').to.equal(250);
+        clock.advance(249);
+        expect(FakeSocket.instances.length).to.equal(1);
+        clock.advance(1);
+        expect(FakeSocket.instances.length).to.equal(2);
+        FakeSocket.last.open();
+        expect(FakeSocket.last.sent[0]).to.deep.include({ type: 'hello', token: 'tok', splits: 2 });
+      });
+    }
+
+    it('when the prompt attempt fails too, it backs off exponentially; once signed in, the next restart is prompt again', () => {
+      const { c, clock } = clocked({ random: 0 });
+      signIn(c);
+      FakeSocket.last.serverClose(1012);
+      expect(c.status.retryAt! - clock.t).to.equal(0);
+      clock.advance(0);
+      const delays: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        FakeSocket.last.serverClose(1006); // the server is not back yet: refused
+        expect(c.status.error!.code).to.equal('unreachable');
+        delays.push(c.status.retryAt! - clock.t);
+        clock.advance(delays.at(-1)!);
+      }
+      expect(delays).to.deep.equal([500, 1000, 2000, 4000, 8000]);
+      signIn(c);
+      FakeSocket.last.serverClose(1012);
+      expect(c.status.retryAt! - clock.t, 'prompt again after a sign-in').to.equal(0);
+    });
+
+    for (const code of [4003, 4004, 4005, 1007, 1011]) {
+      it(`a ${code} close reconnects with backoff, not at once`, () => {
+        const { c, clock } = clocked({ random: 0 });
+        signIn(c);
+        FakeSocket.last.serverClose(code);
+        expect(c.status.state).to.equal('reconnecting');
+        expect(c.status.retryAt! - clock.t).to.equal(500);
+        clock.advance(499);
+        expect(FakeSocket.instances.length).to.equal(1);
+        clock.advance(1);
+        expect(FakeSocket.instances.length).to.equal(2);
+        FakeSocket.last.serverClose(code);
+        expect(c.status.retryAt! - clock.t).to.equal(1000);
+      });
+    }
+
+    it('a hello refused with rate-limited is tried again with backoff, not given up', () => {
+      const { c, clock } = clocked({ random: 0 });
+      const s = FakeSocket.last;
+      s.open();
+      s.reply({ type: 'error', id: s.sent[0]!.id, code: 'rate-limited', message: 'too many hellos' });
+      expect(c.status.state).to.equal('reconnecting');
+      expect(s.closedByClient).to.equal(1000);
+      expect(c.status.retryAt! - clock.t).to.equal(500);
+      clock.advance(500);
+      signIn(c);
+    });
+
+    it('4001 and 4002 still stop for good, with no timer left behind', () => {
+      for (const code of [4001, 4002]) {
+        const { c, clock } = clocked();
+        signIn(c);
+        FakeSocket.last.serverClose(code);
+        expect(c.status.state).to.equal('offline');
+        expect(clock.pending, 'no reconnect, no ping timer').to.equal(0);
+        clock.advance(60_000);
+        expect(FakeSocket.instances.length).to.equal(1);
+      }
+    });
+  });
+
+  describe('liveness', () => {
+    it('after an interval without a word from the server it sends ping; the ok is swallowed and silence starts over', () => {
+      const { c, clock, events } = clocked();
+      const s = signIn(c);
+      clock.advance(9_999);
+      expect(pings(s)).to.have.length(0);
+      clock.advance(1);
+      expect(pings(s)).to.have.length(1);
+      const seen = events.length;
+      s.reply({ type: 'ok', id: pings(s)[0]!.id });
+      expect(events.length, 'listeners never see the ping\'s ok').to.equal(seen);
+      clock.advance(9_999);
+      expect(pings(s)).to.have.length(1);
+      clock.advance(1);
+      expect(pings(s)).to.have.length(2);
+      expect(c.status.state).to.equal('online');
+    });
+
+    it('a connection that talks sends no pings', () => {
+      const { c, clock } = clocked();
+      const s = signIn(c);
+      for (let i = 0; i < 10; i++) {
+        clock.advance(6_000);
+        s.reply({ type: 'queue', waiting: i });
+      }
+      expect(pings(s)).to.have.length(0);
+      expect(c.status.state).to.equal('online');
+    });
+
+    it('pings before hello is answered too (the server allows it)', () => {
+      const { clock } = clocked();
+      const s = FakeSocket.last;
+      s.open();
+      clock.advance(10_000);
+      expect(pings(s)).to.have.length(1);
+    });
+
+    it('two pings in a row met by silence: the connection is dead (half-open), closed by the client and reconnected at once', () => {
+      const { c, clock } = clocked({ random: 0.5 });
+      const s = signIn(c);
+      const inFlight = c.request({ type: 'ready' });
+      clock.advance(20_000);
+      expect(pings(s)).to.have.length(2);
+      expect(c.status.state, 'still hoping after two pings').to.equal('online');
+      clock.advance(10_000);
+      expect(s.closedByClient, 'the client closed it').to.not.equal(null);
+      expect(c.status.state).to.equal('reconnecting');
+      expect(c.status.retryAt! - clock.t).to.equal(500);
+      clock.advance(500);
+      expect(FakeSocket.instances.length).to.equal(2);
+      signIn(c);
+      return inFlight.then(
+        () => expect.fail('a request on a dead connection must fail'),
+        (e: ProtocolError) => expect(e.code).to.equal('not-signed-in'),
+      );
+    });
+
+    it('a connect that never opens is given up after the same silence and retried as unreachable', () => {
+      const { c, clock } = clocked({ random: 0 });
+      clock.advance(30_000);
+      expect(FakeSocket.instances[0]!.closedByClient).to.not.equal(null);
+      expect(c.status.state).to.equal('reconnecting');
+      expect(c.status.error!.code).to.equal('unreachable');
+      expect(c.status.retryAt! - clock.t).to.equal(500);
+    });
+
+    it('close() clears every timer: no ping, no reconnect afterwards', () => {
+      const { c, clock } = clocked();
+      const s = signIn(c);
+      c.close();
+      expect(clock.pending).to.equal(0);
+      clock.advance(100_000);
+      expect(pings(s)).to.have.length(0);
+      expect(FakeSocket.instances.length).to.equal(1);
+    });
+
+    it('a dropped connection leaves no ping timer running while it waits to reconnect', () => {
+      const { c, clock } = clocked({ random: 0.5 });
+      signIn(c);
+      FakeSocket.last.serverClose(1006);
+      expect(clock.pending, 'only the reconnect').to.equal(1);
+    });
   });
 });
