@@ -112,6 +112,43 @@ describe('SeatStore over the simulator', () => {
     assert.equal(seat.getState().seat!.ready, false, 'after that, stale versions are dropped again');
   });
 
+  test('no-call after a new hello: a call still shown live is shown ended (it ended while the page was away)', async () => {
+    const { clock, sim, seat } = setup();
+    await seat.ready();
+    const caller = new CallerStore(sim.caller('a'));
+    await caller.call('claims', 'Ann');
+    clock.advance(0);
+    await seat.answer(0);
+    assert.equal(caller.getState().call!.state, 'connected');
+    const client = caller.client as unknown as { deliver(m: unknown): void; setOnline(up: boolean): void };
+    const { callId } = caller.getState().call!;
+    client.setOnline(false);
+    assert.equal(caller.getState().call!.state, 'connected', 'a lost connection alone ends nothing');
+    client.setOnline(true);
+    client.deliver({ type: 'no-call' });
+    const call = caller.getState().call!;
+    assert.equal(call.callId, callId);
+    assert.equal(call.state, 'ended');
+    assert.equal(call.endReason, null, 'the reason is not known');
+    assert.equal(call.focused, false);
+    client.deliver({ type: 'no-call' });
+    assert.equal(caller.getState().call, call, 'an ended call stays as it is');
+  });
+
+  test('no-call with no call shown changes nothing; a queued call shown is ended too', async () => {
+    const { sim } = setup();
+    const caller = new CallerStore(sim.caller('b'));
+    const client = caller.client as unknown as { deliver(m: unknown): void };
+    const before = caller.getState();
+    client.deliver({ type: 'no-call' });
+    assert.equal(caller.getState(), before);
+    await caller.call('claims');
+    assert.equal(caller.getState().call!.state, 'queued');
+    client.deliver({ type: 'no-call' });
+    assert.equal(caller.getState().call!.state, 'ended');
+    assert.equal(caller.getState().call!.position, null);
+  });
+
   test('R15: a dropped connection shows offline and the seat is restored on return', async () => {
     const { sim, seat } = setup();
     await seat.ready();
