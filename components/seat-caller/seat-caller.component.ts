@@ -9,6 +9,7 @@ import type { Simulator } from '../../core/simulator.js';
 import { SeatElement } from '../base/seat-element.js';
 import { WebSocketControlClient, endpointFor } from '../control/ws-client.js';
 import { SelectController } from '../context/select-controller.js';
+import { TickController } from '../context/tick-controller.js';
 import { connectionMessage } from '../i18n/connection-message.js';
 import { LocalizeController } from '../i18n/localize.js';
 import { fakeFactory } from '../media/fake-factory.js';
@@ -106,6 +107,8 @@ export class SeatCaller extends SeatElement {
     (next, prev) => this.onSlice(next, prev),
   );
   private readonly media = new SplitMedia(() => this.requestUpdate());
+  /** The "reconnecting in N s" countdown moves while the call goes on. */
+  private readonly tick = new TickController(this, () => this.slice.value.connection.state === 'reconnecting');
   private _store: CallerStore | undefined;
   private _media: MediaAdapter<MediaStream> | null = null;
   private externalStore = false;
@@ -343,7 +346,12 @@ export class SeatCaller extends SeatElement {
     let conn = t.term(connection.state === 'online' ? 'online' : connection.state === 'offline' ? 'offline' : 'connecting');
     if (connection.state === 'reconnecting') conn = t.term('reconnecting', Math.max(0, Math.ceil(((connection.retryAt ?? Date.now()) - Date.now()) / 1000)));
     return html`<div part="base" class="caller">
-      <span part="connection" class="connection" data-state=${connection.state}>${conn}</span>
+      <span part="connection" class="connection" data-state=${connection.state} role="status"
+        >${connection.state === 'reconnecting'
+          ? // The countdown ticks: shown, but the live region says it once (the call goes on meanwhile).
+            html`<span aria-hidden="true">${conn}</span><span class="sr-only">${t.term('reconnectingNow')}</span>`
+          : conn}</span
+      >
       ${connError ? html`<div part="message" class="message error" role="alert">${connError}</div>` : nothing}
       ${this.mediaError ? html`<div part="message" class="message error" role="alert">${t.term('errMedia', this.mediaError)}</div>` : nothing}
       ${!this.queue ? html`<div part="message" class="message error" role="alert">${t.term('errQueue')}</div>` : nothing}

@@ -2,7 +2,7 @@
 // server). They prove the client's own logic — hello, ids, replies, backoff, close codes — not
 // interoperability with the real control center, which the end-to-end suite covers.
 import { expect } from '@open-wc/testing';
-import { WebSocketControlClient, endpointFor } from '../../components/control/ws-client.js';
+import { WebSocketControlClient, endpointFor, type Backoff } from '../../components/control/ws-client.js';
 import type { ClientEvent } from '../../core/control-client.js';
 import { ProtocolError } from '../../core/control-client.js';
 import type { AgentMessage } from '../../core/protocol.js';
@@ -71,7 +71,7 @@ function signIn(c: { status: { state: string } }): FakeSocket {
 
 const pings = (s: FakeSocket) => s.sent.filter((m) => m.type === 'ping');
 
-function client(backoff = { initialMs: 20, maxMs: 80, jitter: 0, spreadMs: 20 }) {
+function client(backoff: Backoff = { initialMs: 20, maxMs: 80, jitter: 0, spreadMs: 20 }) {
   FakeSocket.reset();
   const c = new WebSocketControlClient<AgentMessage>({ url: 'ws://cc.test', token: 'tok', role: 'agent', splits: 3, WebSocket: FakeSocket as never, backoff });
   const events: ClientEvent[] = [];
