@@ -5,7 +5,8 @@
  */
 import type { ClientEvent, ConnectionStatus, ControlClient, Outgoing } from './control-client.js';
 import { ProtocolError } from './control-client.js';
-import type { Effect } from './effects.js';
+import type { Clock, TimerHandle } from './clock.js';
+import { EffectHost } from './effect-host.js';
 import { Engine, type EngineOptions } from './engine.js';
 import type { EngineEvent } from './events.js';
 import { agentEvent, callerEvent } from './message-events.js';
@@ -82,13 +83,41 @@ export class Simulator {
   private readonly roomMedia: (key: string, n: number) => MediaInfo;
   private readonly agents = new Map<string, SimClient<AgentMessage>>();
   private readonly callers = new Map<string, SimClient<CallerMessage>>();
-  private readonly timers = new Map<string, unknown>();
+  private readonly host: EffectHost;
   private rooms = 0;
 
   constructor(options: SimulatorOptions) {
     this.engine = new Engine(options);
     this.scheduler = options.scheduler;
     this.roomMedia = options.roomMedia ?? ((_key, n) => ({ server: 'sim://', room: n, pin: 'sim' }));
+    const scheduler = this.scheduler;
+    const clock: Clock = {
+      now: () => scheduler.now(),
+      at: (time, fn) => ({ time, handle: scheduler.setTimeout(fn, Math.max(0, time - scheduler.now())) }) as TimerHandle,
+      cancel: (t) => scheduler.clearTimeout((t as TimerHandle & { handle: unknown }).handle),
+    };
+    this.host = new EffectHost({
+      engine: this.engine,
+      clock,
+      // The same host as the control center's, with fake clients and rooms on the other side.
+      throttleMs: 0,
+      outbox: {
+        seat: (seatId, view) => this.agents.get(seatId)?.deliver({ type: 'seat', seat: view }),
+        call: (customerId, view) => this.callers.get(customerId)?.deliver({ type: 'call', call: view }),
+        waiting: (waiting) => {
+          for (const a of this.agents.values()) a.deliver({ type: 'queue', waiting });
+        },
+        reaches: (customerId) => this.callers.has(customerId),
+        roomCreate: (key) => {
+          const media = this.roomMedia(key, ++this.rooms);
+          scheduler.setTimeout(() => this.apply({ type: 'room-ready', key, media, now: scheduler.now() }, false), 0);
+        },
+        roomDestroy: () => {},
+        roomAccess: () => {},
+        record: (record) => this.records.push(record),
+        seatClosed: () => {},
+      },
+    });
   }
 
   /** Signs a seat in with N splits and returns its client. */
@@ -107,7 +136,7 @@ export class Simulator {
     );
     this.agents.set(seatId, client);
     this.apply({ type: 'agent-hello', seatId, splits, now: this.scheduler.now() });
-    client.deliver({ type: 'queue', waiting: this.engine.waiting });
+    client.deliver({ type: 'queue', waiting: this.host.toldWaiting });
     return client;
   }
 
@@ -122,7 +151,9 @@ export class Simulator {
         this.apply(callerEvent(customerId, m, this.scheduler.now()));
       },
       () => {
-        if (this.callers.get(customerId) === client) this.apply({ type: 'caller-lost', customerId, now: this.scheduler.now() }, false);
+        if (this.callers.get(customerId) !== client) return;
+        this.host.forgetCustomer(customerId);
+        this.apply({ type: 'caller-lost', customerId, now: this.scheduler.now() }, false);
       },
     );
     this.callers.set(customerId, client);
@@ -132,64 +163,7 @@ export class Simulator {
 
   /** Applies an event; a refused command throws the ProtocolError the client will see. */
   apply(event: EngineEvent, throws = true): void {
-    const result = this.engine.apply(event);
-    if (!result.ok) {
-      if (throws) throw new ProtocolError(result.error.code, result.error.message);
-      return;
-    }
-    this.perform(result.effects);
-  }
-
-  private perform(effects: Effect[]): void {
-    for (const e of effects) {
-      switch (e.type) {
-        case 'seat':
-          this.agents.get(e.seatId)?.deliver({ type: 'seat', seat: e.seat });
-          break;
-        case 'call':
-          this.callers.get(e.customerId)?.deliver({ type: 'call', call: e.call });
-          break;
-        case 'queue':
-          for (const a of this.agents.values()) a.deliver({ type: 'queue', waiting: e.waiting });
-          this.sendPositions();
-          break;
-        case 'timer-start': {
-          this.scheduler.clearTimeout(this.timers.get(e.key));
-          const delay = Math.max(0, e.at - this.scheduler.now());
-          this.timers.set(
-            e.key,
-            this.scheduler.setTimeout(() => {
-              this.timers.delete(e.key);
-              this.apply({ type: 'timer', key: e.key, now: this.scheduler.now() }, false);
-            }, delay),
-          );
-          break;
-        }
-        case 'timer-cancel':
-          this.scheduler.clearTimeout(this.timers.get(e.key));
-          this.timers.delete(e.key);
-          break;
-        case 'room-create': {
-          const media = this.roomMedia(e.key, ++this.rooms);
-          this.scheduler.setTimeout(() => this.apply({ type: 'room-ready', key: e.key, media, now: this.scheduler.now() }, false), 0);
-          break;
-        }
-        case 'record':
-          this.records.push(e.record);
-          break;
-        case 'room-destroy':
-        case 'seat-closed':
-          break;
-      }
-    }
-  }
-
-  /** The engine leaves position-only changes to its host: tell every waiting customer. */
-  private sendPositions(): void {
-    for (const call of this.engine.queuedCalls()) {
-      if (call.kind === 'consult') continue;
-      const view = this.engine.customerView(call.customer.id);
-      if (view) this.callers.get(call.customer.id)?.deliver({ type: 'call', call: view });
-    }
+    const outcome = this.host.apply(event);
+    if (!outcome.ok && throws) throw new ProtocolError(outcome.error.code, outcome.error.message);
   }
 }

@@ -30,7 +30,10 @@ const FLAGS: Flag[] = [
   { name: 'reconnect-grace-ms', kind: 'int', help: 'R15: how long an agent may be gone (default 15000)' },
   { name: 'caller-grace-ms', kind: 'int', help: 'R16: how long a customer may be gone (default 15000)' },
   { name: 'strategy', kind: 'string', help: `R5: dispatch strategy (${strategyNames().join(', ')}; default least-busy)` },
-  { name: 'db', kind: 'string', help: 'SQLite file for call records (default ./data/calls.db; :memory: keeps none)' },
+  { name: 'db', kind: 'string', help: 'SQLite file for call records and the journal (default ./data/calls.db; :memory: keeps none)' },
+  { name: 'no-journal', kind: 'flag', help: 'keep no journal: a restart or crash ends every live call (benchmarks)' },
+  { name: 'snapshot-every', kind: 'int', help: 'snapshot the engine after this many journaled events (default 20000; 0: only at stop)' },
+  { name: 'end-calls-on-stop', kind: 'flag', help: 'SIGTERM/SIGINT end every call with server-shutdown (default: calls are kept for the restart)' },
 ];
 
 export class UsageError extends Error {}
@@ -103,6 +106,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions 
     janusApiSecret: s('janus-api-secret'),
     janusAdminKey: s('janus-admin-key'),
     db: s('db'),
+    journal: get.get('no-journal') === true ? false : undefined,
+    snapshotEvery: n('snapshot-every'),
+    endCallsOnStop: get.get('end-calls-on-stop') as boolean | undefined,
     engine: {
       ringTimeoutMs: n('ring-timeout-ms'),
       rejectDelayMs: n('reject-delay-ms'),
@@ -151,7 +157,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: ending calls and shutting down`);
+    console.log(`${signal}: ${c.endCallsOnStop ? 'ending calls and shutting down' : 'stopping; live calls are kept for the restart'}`);
     server.close().then(
       () => process.exit(0),
       (e: Error) => {

@@ -1,18 +1,7 @@
-/**
- * The one source of time for the control center. The engine never reads a clock; every event
- * gets `now` from here and every engine timer runs through `at`, so tests can swap in short
- * timeouts (or a manual clock) without touching the rules.
- */
-export interface Clock {
-  now(): number;
-  /** Runs `fn` at `time` (ms since epoch), or at once if that has passed. */
-  at(time: number, fn: () => void): TimerHandle;
-  cancel(handle: TimerHandle): void;
-}
+/** The control center's clock: real time and Node timers. */
+import type { Clock, TimerHandle } from '../core/clock.js';
 
-export interface TimerHandle {
-  readonly time: number;
-}
+export type { Clock, TimerHandle };
 
 interface RealHandle extends TimerHandle {
   timeout: NodeJS.Timeout;

@@ -2,9 +2,9 @@
  * Everything the control center can be told, with its defaults. The CLI fills this from flags
  * and environment; tests fill it directly (port 0, `:memory:`, short timeouts).
  */
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig, type EngineConfig } from '../core/model.js';
+import { defaultAccess, defaultLimits, type Access, type Limits } from './limits.js';
 
 export interface ServerConfig {
   host: string;
@@ -22,8 +22,14 @@ export interface ServerConfig {
   /** The VideoRoom plugin's `admin_key`, needed to create rooms when Janus sets one. */
   janusAdminKey: string | null;
   engine: EngineConfig;
-  /** SQLite file for call records, or `:memory:`. */
+  /** SQLite file for call records and the journal, or `:memory:`. */
   db: string;
+  /** Keep a journal of every accepted event, so a restart resumes every live call. */
+  journal: boolean;
+  /** A snapshot of the engine after this many journaled events bounds the replay (0: only at stop). */
+  snapshotEvery: number;
+  /** A planned stop ends every call with `server-shutdown` (else calls are kept for the restart). */
+  endCallsOnStop: boolean;
   /** Per-connection token bucket: `burst` messages at once, refilled at `perSecond`. */
   rateLimit: { perSecond: number; burst: number };
   /** Agents hear the waiting count, and queued customers their place, at most this often. */
@@ -34,6 +40,10 @@ export interface ServerConfig {
   janusReconnectMaxMs: number;
   /** Folder holding `demo/` and `dist/`, served in demo mode. */
   staticRoot: string;
+  /** Hostile and dead clients: buffers, liveness, per-address and per-identity limits (limits.ts). */
+  limits: Limits;
+  /** Key rotation, browser origins, the records token (limits.ts). */
+  access: Access;
 }
 
 export const DEFAULT_JANUS_URL = 'ws://127.0.0.1:8188';
@@ -50,18 +60,25 @@ export function defaultServerConfig(): ServerConfig {
     janusAdminKey: null,
     engine: { ...defaultConfig },
     db: './data/calls.db',
+    journal: true,
+    snapshotEvery: 20_000,
+    endCallsOnStop: false,
     rateLimit: { perSecond: 20, burst: 40 },
     queueThrottleMs: 500,
     janusKeepaliveMs: 25_000,
     janusReconnectMinMs: 500,
     janusReconnectMaxMs: 10_000,
     staticRoot: fileURLToPath(new URL('..', import.meta.url)),
+    limits: defaultLimits(),
+    access: defaultAccess(),
   };
 }
 
-export type ServerOptions = Partial<Omit<ServerConfig, 'engine' | 'rateLimit'>> & {
+export type ServerOptions = Partial<Omit<ServerConfig, 'engine' | 'rateLimit' | 'limits' | 'access'>> & {
   engine?: Partial<EngineConfig>;
   rateLimit?: Partial<ServerConfig['rateLimit']>;
+  limits?: Partial<Limits>;
+  access?: Partial<Access>;
 };
 
 /** Fills in defaults and checks what must hold before anything starts. */
@@ -72,12 +89,11 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
     ...stripUndefined(options),
     engine: { ...base.engine, ...stripUndefined(options.engine ?? {}) },
     rateLimit: { ...base.rateLimit, ...stripUndefined(options.rateLimit ?? {}) },
+    limits: { ...base.limits, ...stripUndefined(options.limits ?? {}) },
+    access: { ...base.access, ...stripUndefined(options.access ?? {}) },
   };
-  if (!config.secret) {
-    if (!config.demo) throw new Error('a secret is required outside demo mode (--secret or MULTI_SEAT_SECRET)');
-    // Demo tokens come from /v1/dev-token, so a fresh secret per run is enough.
-    config.secret = randomBytes(32).toString('base64url');
-  }
+  // In demo mode without a secret, the server keeps one in its database (see server.ts).
+  if (!config.secret && !config.demo && config.access.secrets.length === 0) throw new Error('a secret is required outside demo mode (--secret or MULTI_SEAT_SECRET)');
   if (config.janusUrl === 'none') config.janusUrl = null;
   config.janusPublicUrl ??= config.janusUrl;
   return config;

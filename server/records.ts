@@ -1,10 +1,9 @@
 /**
- * Finished calls in SQLite, one row per CallRecord. Writes are synchronous (better-sqlite3), so
- * a record is on disk once `add` returns and shutdown has nothing left to flush but the WAL.
+ * Finished calls in SQLite, one row per CallRecord, keyed by call id: a record written twice
+ * (a replay, a retry after a crash) is kept once. Writes are synchronous (better-sqlite3), so a
+ * record is on disk once `add` returns.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { CallRecord } from '../core/model.js';
 
 interface Row {
@@ -45,21 +44,30 @@ CREATE TABLE IF NOT EXISTS calls (
 CREATE INDEX IF NOT EXISTS calls_ended_at ON calls (ended_at);
 `;
 
+/**
+ * Before call ids were unique across restarts, a file could hold the same id twice (two "c-1"
+ * of two runs): those older rows get their row number appended, so the key can be unique.
+ */
+const UNIQUE_IDS = `
+UPDATE calls SET call_id = call_id || '#' || seq WHERE seq NOT IN (SELECT MIN(seq) FROM calls GROUP BY call_id);
+CREATE UNIQUE INDEX IF NOT EXISTS calls_call_id ON calls (call_id);
+CREATE INDEX IF NOT EXISTS calls_seat ON calls (seat_id, seq);
+`;
+
 export class Records {
-  private readonly db: Database.Database;
   private readonly insert: Database.Statement;
   private readonly select: Database.Statement;
+  private readonly selectSeat: Database.Statement;
 
-  constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    if (file !== ':memory:') this.db.pragma('journal_mode = WAL');
+  constructor(private readonly db: Database.Database) {
     this.db.exec(SCHEMA);
-    this.insert = this.db.prepare(`INSERT INTO calls (call_id, kind, queue, customer_id, customer_name, seat_id, virtual_seat,
+    if (!this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'calls_call_id'").get()) this.db.exec(UNIQUE_IDS);
+    this.insert = this.db.prepare(`INSERT OR IGNORE INTO calls (call_id, kind, queue, customer_id, customer_name, seat_id, virtual_seat,
       queued_at, offered_at, answered_at, ended_at, end_reason, requeues, return_waits_ms)
       VALUES (@call_id, @kind, @queue, @customer_id, @customer_name, @seat_id, @virtual_seat,
       @queued_at, @offered_at, @answered_at, @ended_at, @end_reason, @requeues, @return_waits_ms)`);
     this.select = this.db.prepare('SELECT * FROM calls ORDER BY seq DESC LIMIT ?');
+    this.selectSeat = this.db.prepare('SELECT * FROM calls WHERE seat_id = ? ORDER BY seq DESC LIMIT ?');
   }
 
   add(r: CallRecord): void {
@@ -82,9 +90,10 @@ export class Records {
     this.insert.run(row);
   }
 
-  /** The most recent records, newest first. */
-  recent(limit: number): CallRecord[] {
-    return (this.select.all(limit) as Row[]).map((row) => ({
+  /** The most recent records, newest first; only that seat's with `seatId`. */
+  recent(limit: number, seatId?: string): CallRecord[] {
+    const rows = (seatId === undefined ? this.select.all(limit) : this.selectSeat.all(seatId, limit)) as Row[];
+    return rows.map((row) => ({
       callId: row.call_id,
       kind: row.kind,
       queue: row.queue,
@@ -100,9 +109,5 @@ export class Records {
       requeues: row.requeues,
       returnWaitsMs: JSON.parse(row.return_waits_ms) as number[],
     }));
-  }
-
-  close(): void {
-    if (this.db.open) this.db.close();
   }
 }

@@ -2,11 +2,13 @@
  * Wires the control center together: HTTP, both WebSocket endpoints, Janus, records. Tests and
  * the CLI both start it through `startServer`; `close()` is the graceful shutdown.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_FRAME_BYTES } from '../core/protocol.js';
+import { Engine } from '../core/engine.js';
+import { CloseCode, MAX_FRAME_BYTES, type MediaInfo } from '../core/protocol.js';
 import { AgentConnection } from './agent-endpoint.js';
 import { Auth } from './auth.js';
 import { CallerConnection } from './caller-endpoint.js';
@@ -14,16 +16,26 @@ import { systemClock, type Clock } from './clock.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import { ControlCenter } from './control-center.js';
 import type { EndpointDeps } from './connection.js';
+import { metaValue, openDatabase } from './database.js';
 import { httpHandler } from './http.js';
 import { JanusAdmin } from './janus-admin.js';
 import { Records } from './records.js';
+import { recover, SnapshottingJournal, type Recovered } from './recovery.js';
 import { Rooms } from './rooms.js';
+import { SqliteJournal } from './sqlite-journal.js';
 
 export interface StartOptions extends ServerOptions {
   clock?: Clock;
   log?: (message: string) => void;
   /** How long to wait for Janus at start before going on without it (it is retried). */
   janusStartWaitMs?: number;
+  /** Test hook: cap the database file at this many pages, as a full disk would. */
+  dbMaxPages?: number;
+}
+
+export interface CloseOptions {
+  /** End every live call with `server-shutdown` (default: the `endCallsOnStop` setting). */
+  endCalls?: boolean;
 }
 
 export interface RunningServer {
@@ -34,15 +46,30 @@ export interface RunningServer {
   cc: ControlCenter;
   rooms: Rooms;
   janus: JanusAdmin | null;
-  /** Graceful: ends every call with `server-shutdown`, destroys rooms, closes records. */
-  close(): Promise<void>;
+  /** What the start found in the journal. */
+  recovered: Recovered | null;
+  /**
+   * A planned stop. By default live calls are kept (journal flushed and snapshotted, rooms left
+   * in Janus, connections closed with 1012 so clients come back to them); with `endCalls` every
+   * call ends with `server-shutdown` and its room is destroyed.
+   */
+  close(options?: CloseOptions): Promise<void>;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = resolveConfig(options);
   const clock = options.clock ?? systemClock;
   const log = options.log ?? ((m: string) => console.error(`[multi-seat] ${m}`));
-  const records = new Records(config.db);
+  const db = openDatabase(config.db, options.dbMaxPages ? { maxPages: options.dbMaxPages } : {});
+  const records = new Records(db);
+  // Demo tokens must outlive a restart of the demo server, or no one could come back to a call.
+  if (!config.secret) config.secret = metaValue(db, 'demo-secret', () => randomBytes(32).toString('base64url'));
+  const journal = config.journal ? new SnapshottingJournal(new SqliteJournal(db, records), { everyEvents: config.snapshotEvery }, log) : null;
+  const engineOptions = { config: config.engine };
+  const recovered = journal ? recover(journal.journal, engineOptions, log) : null;
+  const engine = recovered?.engine ?? new Engine(engineOptions);
+  if (journal) journal.engine = engine;
+  if (recovered?.resumed) log(`resumed from the journal in ${recovered.ms} ms (snapshot at ${recovered.fromSnapshot ?? 'none'}, ${recovered.replayed} events replayed)`);
   const janus = config.janusUrl
     ? new JanusAdmin({
         url: config.janusUrl,
@@ -56,11 +83,27 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // The engine needs the room announcer and the rooms need the engine: bind late.
   let cc: ControlCenter | null = null;
   const rooms = new Rooms(janus, config.janusPublicUrl ?? '', (key, media) => cc?.apply({ type: 'room-ready', key, media, now: clock.now() }), log);
-  cc = new ControlCenter({ engine: config.engine, clock, records, rooms, queueThrottleMs: config.queueThrottleMs, log });
+  cc = new ControlCenter({
+    engine,
+    clock,
+    records,
+    rooms,
+    journal,
+    queueThrottleMs: config.queueThrottleMs,
+    // Random, so ids are never reused across restarts or nodes and cannot be guessed.
+    newCallId: () => `c-${randomBytes(12).toString('base64url')}`,
+    log,
+  });
+  if (recovered?.resumed) {
+    // Everyone counts as lost from now (R15, R16); timers run with the time they had left.
+    cc.apply({ type: 'restart', now: clock.now() });
+    cc.host.rearm();
+  }
   const auth = new Auth(config.secret);
 
   janus?.start();
   if (janus) await janus.waitUp(options.janusStartWaitMs ?? 2000).catch(() => log(`Janus at ${config.janusUrl} is not answering; calls wait for rooms until it does`));
+  if (recovered?.resumed) rooms.restore(liveRooms(engine));
 
   const deps: EndpointDeps = { cc, auth, rateLimit: config.rateLimit, log };
   const sockets = new Set<WebSocket>();
@@ -93,11 +136,24 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
   let closed: Promise<void> | null = null;
-  const close = () =>
+  const close = (closeOptions: CloseOptions = {}) =>
     (closed ??= (async () => {
       closing = true;
-      cc.shutdown();
-      await rooms.drain();
+      const endCalls = closeOptions.endCalls ?? config.endCallsOnStop;
+      if (endCalls) {
+        cc.shutdown();
+        await rooms.drain();
+      } else {
+        // Calls stay: the journal has them, Janus keeps their rooms, clients come back (1012).
+        cc.suspend();
+        await rooms.drain();
+        try {
+          journal?.snapshotNow();
+        } catch (e) {
+          log(`snapshot at stop failed: ${(e as Error).message}`);
+        }
+      }
+      const [code, reason] = endCalls ? [1001, 'server shutting down'] : [CloseCode.serviceRestart, 'service restart'];
       // Let the last snapshots leave before the sockets go.
       await Promise.all(
         [...sockets].map(
@@ -105,7 +161,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
             new Promise<void>((resolve) => {
               if (ws.readyState === ws.CLOSED) return resolve();
               ws.once('close', () => resolve());
-              ws.close(1001, 'server shutting down');
+              ws.close(code, reason);
               setTimeout(() => {
                 ws.terminate();
                 resolve();
@@ -118,8 +174,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       http.closeAllConnections();
       await httpClosed;
       await janus?.stop();
-      records.close();
+      if (db.open) db.close();
     })());
 
-  return { url: `http://${host}:${port}`, port, config, cc, rooms, janus, close };
+  return { url: `http://${host}:${port}`, port, config, cc, rooms, janus, recovered, close };
+}
+
+/** The rooms the replayed calls hold or need, for Janus to be reconciled with. */
+function liveRooms(engine: Engine): Array<{ key: string; media: MediaInfo | null; parties: string[] }> {
+  return [...engine.liveCalls()].map((call) => ({ key: call.callId, media: call.media, parties: call.parties }));
 }

@@ -1,4 +1,4 @@
-/** Graceful shutdown: every call ends with `server-shutdown`, rooms go, records stay. */
+/** Planned stops: with --end-calls-on-stop every call ends with `server-shutdown`, rooms go, records stay. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startJanus } from '../../scripts/janus.mjs';
+import { openDatabase } from '../../server/database.js';
 import { Records } from '../../server/records.js';
 import { Client, eventually, split, startHarness } from './helpers.js';
 import { JanusWs } from './janus-ws-client.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-test('close() ends queued, ringing and connected calls with server-shutdown and keeps their records', async () => {
+test('close({endCalls}) ends queued, ringing and connected calls with server-shutdown and keeps their records', async () => {
   const db = join(mkdtempSync(join(tmpdir(), 'multi-seat-db-')), 'calls.db');
   const h = await startHarness({ db });
   const a = await h.agent('sd-seat', 2);
@@ -30,7 +31,7 @@ test('close() ends queued, ringing and connected calls with server-shutdown and 
   await queued.next('call', (c) => c.state === 'queued');
 
   // The server's own close, as SIGTERM runs it (the harness' close would drop the clients first).
-  await h.server.close();
+  await h.server.close({ endCalls: true });
   for (const c of [talking, ringing, queued]) {
     const ended = await c.next('call', (x) => x.state === 'ended');
     assert.equal(ended.endReason, 'server-shutdown');
@@ -39,24 +40,24 @@ test('close() ends queued, ringing and connected calls with server-shutdown and 
   assert.equal(seat.focus, null);
   assert.equal((await a.closed).code, 1001);
 
-  const records = new Records(db);
+  const file = openDatabase(db);
   try {
-    const recent = records.recent(10);
+    const recent = new Records(file).recent(10);
     assert.deepEqual(recent.map((r) => r.customerId).sort(), ['sd-queued', 'sd-ringing', 'sd-talking']);
     assert.ok(recent.every((r) => r.endReason === 'server-shutdown'));
   } finally {
-    records.close();
+    file.close();
   }
 });
 
-test('close() destroys the rooms of live calls on Janus', async () => {
+test('close({endCalls}) destroys the rooms of live calls on Janus', async () => {
   const janus = await startJanus({ wsPort: 0, httpPort: 0, adminPort: false });
   try {
     const h = await startHarness({ janusUrl: janus.wsUrl });
     const c = await h.caller('sd-room');
     await c.ok({ type: 'call', queue: 'q' });
     const room = (await c.next('call', (x) => x.media !== null)).media!.room;
-    await h.server.close();
+    await h.server.close({ endCalls: true });
     assert.equal((await c.next('call', (x) => x.state === 'ended')).endReason, 'server-shutdown');
     const ws = await JanusWs.open(janus.wsUrl);
     try {
@@ -101,8 +102,8 @@ test('the CLI: --help exits 0, a bad flag exits 2 with a clear message', async (
   assert.match(badNumber.err(), /--ring-timeout-ms/);
 });
 
-test('the CLI on SIGTERM ends calls with server-shutdown and exits 0', async () => {
-  const run = runCli(['--demo', '--janus-url', 'none', '--port', '0', '--db', ':memory:']);
+test('the CLI with --end-calls-on-stop: SIGTERM ends calls with server-shutdown and exits 0', async () => {
+  const run = runCli(['--demo', '--janus-url', 'none', '--port', '0', '--db', ':memory:', '--end-calls-on-stop']);
   try {
     const url = await eventually(() => {
       const m = / on (http:\/\/[^\s;]+)/.exec(run.out());
