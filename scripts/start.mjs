@@ -127,6 +127,8 @@ async function main() {
   }
 
   const args = ['bin/multi-seat-server.js', '--demo', '--host', '127.0.0.1', '--port', String(port), '--janus-url', janus ? janus.wsUrl : 'none'];
+  // Ctrl-C stops Janus too, so the calls could not go on: end them (server-shutdown).
+  args.push('--end-calls-on-stop');
   const server = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   /** @type {Promise<{ code: number | null, signal: string | null }>} */
   const serverExited = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
