@@ -38,6 +38,12 @@ export interface MediaInfo {
    * parties of the call; a pin alone admits nobody. Absent where the server runs without it.
    */
   token?: string;
+  /**
+   * Who this party is in the room (`agent:<seatId>`, `customer:<customerId>`): clients join with
+   * it as their VideoRoom `display`, which is how the server finds (and kicks) a party's
+   * participants. Sent with `token`.
+   */
+  party?: string;
 }
 
 export interface CustomerRef {

@@ -4,7 +4,9 @@
 //
 // CLI:    node scripts/janus.mjs start [--ws-port 8188] [--http-port 8088] [--admin-port 7088|off]
 //                                      [--rtp-range 20000-20200]
-//         (stays up until Ctrl-C; a port of 0 picks a free one)
+//                                      [--locked]
+//         (stays up until Ctrl-C; a port of 0 picks a free one; --locked sets a VideoRoom
+//          admin_key and token_auth, and prints the control-center flags that go with them)
 // Module: import { startJanus } from './scripts/janus.mjs';
 //         const j = await startJanus({ wsPort: 0, httpPort: 0, adminPort: 0 });
 //         // j.wsUrl, j.httpUrl, j.adminUrl, j.adminSecret, j.pid, j.dir, j.logFile
@@ -117,13 +119,18 @@ function editFile(file, edit) {
  * Starts Janus on 127.0.0.1.
  * @param {{ wsPort?: number, httpPort?: number, adminPort?: number | false | null,
  *           rtpRange?: string, sourceDir?: string, debugLevel?: number, timeoutMs?: number,
- *           roomAdminKey?: string, apiSecret?: string }} [options]
+ *           roomAdminKey?: string, apiSecret?: string, tokenAuth?: boolean, locked?: boolean }} [options]
  *   Ports default to Janus's own (8188, 8088, 7088); 0 picks a free port; adminPort false/null turns the admin API off.
  *   roomAdminKey sets the VideoRoom plugin's admin_key: rooms are then created only with it, and
  *   `list` shows private rooms to whoever gives it. apiSecret sets Janus's api_secret: every
- *   request must then carry it as `apisecret`.
+ *   request must then carry it as `apisecret`. tokenAuth sets Janus's token_auth: every request
+ *   must then carry a token added through the admin API (add_token), which needs the admin port.
+ *   locked: the lockdown the control center expects — a random roomAdminKey (also enforced for
+ *   RTP forwarding) and tokenAuth; the result carries `roomAdminKey` and `serverArgs`, the
+ *   control-center flags that go with it.
  * @returns {Promise<{ pid: number, wsUrl: string, httpUrl: string, adminUrl?: string, adminSecret?: string,
  *   wsPort: number, httpPort: number, adminPort?: number, dir: string, logFile: string,
+ *   roomAdminKey?: string, tokenAuth: boolean, serverArgs: string[],
  *   logTail: (lines?: number) => string, exited: Promise<{ code: number | null, signal: string | null }>,
  *   stop: () => Promise<void> }>}
  */
@@ -147,6 +154,9 @@ export async function startJanus(options = {}) {
     throw new Error(`janus: ports must differ (ws ${wsPort}, http ${httpPort}, admin ${adminPort})`);
   }
   const adminSecret = adminOn ? randomBytes(18).toString('base64url') : undefined;
+  const roomAdminKey = options.roomAdminKey ?? (options.locked ? randomBytes(18).toString('base64url') : undefined);
+  const tokenAuth = Boolean(options.tokenAuth ?? options.locked);
+  if (tokenAuth && !adminOn) throw new Error('janus: token_auth needs the admin API (tokens are added through it); do not turn --admin-port off');
 
   const dir = mkdtempSync(join(tmpdir(), 'multi-seat-janus-'));
   const confDir = join(dir, 'conf');
@@ -157,15 +167,20 @@ export async function startJanus(options = {}) {
     t = setJcfg(t, 'general', 'debug_level', debugLevel);
     t = setJcfg(t, 'general', 'admin_secret', adminSecret ?? randomBytes(18).toString('base64url'));
     if (options.apiSecret) t = setJcfg(t, 'general', 'api_secret', options.apiSecret);
+    if (tokenAuth) t = setJcfg(t, 'general', 'token_auth', true);
     t = setJcfg(t, 'media', 'rtp_port_range', rtpRange);
     t = setJcfg(t, 'plugins', 'disable', DISABLED_PLUGINS.join(','));
     t = setJcfg(t, 'transports', 'disable', DISABLED_TRANSPORTS.join(','));
     t = setJcfg(t, 'loggers', 'disable', DISABLED_LOGGERS.join(','));
     return t;
   });
-  if (options.roomAdminKey) {
-    const key = options.roomAdminKey;
-    editFile(join(confDir, 'janus.plugin.videoroom.jcfg'), (t) => setJcfg(t, 'general', 'admin_key', key));
+  if (roomAdminKey) {
+    // admin_key: only its holders create rooms (and list private ones); lock_rtp_forward: and
+    // forward a room's media elsewhere.
+    editFile(join(confDir, 'janus.plugin.videoroom.jcfg'), (t) => {
+      t = setJcfg(t, 'general', 'admin_key', roomAdminKey);
+      return setJcfg(t, 'general', 'lock_rtp_forward', true);
+    });
   }
   editFile(join(confDir, 'janus.transport.websockets.jcfg'), (t) => {
     t = setJcfg(t, 'general', 'ws', true);
@@ -275,11 +290,20 @@ export async function startJanus(options = {}) {
     await new Promise((r) => setTimeout(r, 50));
   }
 
+  const adminUrl = adminOn ? `http://${HOST}:${adminPort}/admin` : undefined;
+  /** The control-center flags that go with this Janus. */
+  const serverArgs = ['--janus-url', `ws://${HOST}:${wsPort}`];
+  if (roomAdminKey) serverArgs.push('--janus-admin-key', roomAdminKey);
+  if (options.apiSecret) serverArgs.push('--janus-api-secret', options.apiSecret);
+  if (adminUrl && adminSecret) serverArgs.push('--janus-admin-url', adminUrl, '--janus-admin-secret', adminSecret);
   return {
     pid: /** @type {number} */ (child.pid),
+    roomAdminKey,
+    tokenAuth,
+    serverArgs,
     wsUrl: `ws://${HOST}:${wsPort}`,
     httpUrl,
-    adminUrl: adminOn ? `http://${HOST}:${adminPort}/admin` : undefined,
+    adminUrl,
     adminSecret,
     wsPort,
     httpPort,
@@ -309,6 +333,7 @@ export function parseJanusArgs(argv) {
       const v = value();
       opts.adminPort = v === 'off' ? false : Number(v);
     } else if (flag === '--rtp-range') opts.rtpRange = value();
+    else if (flag === '--locked') opts.locked = true;
     else throw new Error(`unknown option ${a}`);
   }
   return opts;
@@ -317,7 +342,7 @@ export function parseJanusArgs(argv) {
 async function cli() {
   const [cmd, ...rest] = process.argv.slice(2);
   if (cmd !== 'start') {
-    console.error('usage: node scripts/janus.mjs start [--ws-port N] [--http-port N] [--admin-port N|off] [--rtp-range MIN-MAX]');
+    console.error('usage: node scripts/janus.mjs start [--ws-port N] [--http-port N] [--admin-port N|off] [--rtp-range MIN-MAX] [--locked]');
     process.exit(cmd === undefined || cmd === '--help' || cmd === '-h' ? 0 : 2);
   }
   const janus = await startJanus(parseJanusArgs(rest));
@@ -325,6 +350,7 @@ async function cli() {
   console.log(`  WebSocket: ${janus.wsUrl}  (protocol janus-protocol)`);
   console.log(`  HTTP:      ${janus.httpUrl}`);
   if (janus.adminUrl) console.log(`  Admin:     ${janus.adminUrl}  (admin_secret ${janus.adminSecret})`);
+  if (janus.tokenAuth) console.log(`Locked (VideoRoom admin_key, token_auth). Start the control center with:\n  npm run server -- --demo ${janus.serverArgs.join(' ')}`);
   console.log('Ctrl-C stops it.');
   let stopping = false;
   const shutdown = async () => {

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { strategyNames } from '../core/strategies.js';
 import { DEFAULT_JANUS_URL, type ServerOptions } from './config.js';
+import { LIMIT_FLAGS, limitsFromFlags } from './limits.js';
 import { startServer } from './server.js';
 
 type Kind = 'string' | 'int' | 'flag';
@@ -24,12 +25,16 @@ const FLAGS: Flag[] = [
   { name: 'janus-public-url', kind: 'string', help: 'Janus URL told to browsers (default: --janus-url)' },
   { name: 'janus-api-secret', kind: 'string', help: "Janus' api_secret, if it sets one" },
   { name: 'janus-admin-key', kind: 'string', help: "the VideoRoom plugin's admin_key, if it sets one" },
+  { name: 'janus-admin-url', kind: 'string', help: "Janus' admin API (e.g. http://127.0.0.1:7088/admin), needed when Janus sets token_auth" },
+  { name: 'janus-admin-secret', kind: 'string', help: "Janus' admin_secret, for --janus-admin-url" },
   { name: 'ring-timeout-ms', kind: 'int', help: 'R7: how long an offer rings (default 20000)' },
   { name: 'reject-delay-ms', kind: 'int', help: 'R8: how long a rejected call avoids that seat (default 10000)' },
   { name: 'wrapup-ms', kind: 'int', help: 'R11: wrap-up after a call (default 0)' },
   { name: 'reconnect-grace-ms', kind: 'int', help: 'R15: how long an agent may be gone (default 15000)' },
   { name: 'caller-grace-ms', kind: 'int', help: 'R16: how long a customer may be gone (default 15000)' },
   { name: 'strategy', kind: 'string', help: `R5: dispatch strategy (${strategyNames().join(', ')}; default least-busy)` },
+  // Security and reliability limits (limits.ts)
+  ...LIMIT_FLAGS,
   { name: 'db', kind: 'string', help: 'SQLite file for call records and the journal (default ./data/calls.db; :memory: keeps none)' },
   { name: 'no-journal', kind: 'flag', help: 'keep no journal: a restart or crash ends every live call (benchmarks)' },
   { name: 'snapshot-every', kind: 'int', help: 'snapshot the engine after this many journaled events (default 20000; 0: only at stop)' },
@@ -94,7 +99,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions 
     throw new UsageError('--janus-url must be a ws:// or wss:// URL, or "none"');
   const demo = (get.get('demo') as boolean | undefined) ?? false;
   const secret = s('secret');
-  if (!demo && !secret) throw new UsageError(`--secret (or ${envName('secret')}) is required outside --demo`);
+  if (!demo && !secret && s('secrets') === undefined) throw new UsageError(`--secret (or ${envName('secret')}) is required outside --demo`);
+
+  let guarded: ReturnType<typeof limitsFromFlags>;
+  try {
+    guarded = limitsFromFlags((k) => get.get(k));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 
   return {
     host: s('host'),
@@ -105,7 +117,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions 
     janusPublicUrl: s('janus-public-url'),
     janusApiSecret: s('janus-api-secret'),
     janusAdminKey: s('janus-admin-key'),
+    janusAdminUrl: s('janus-admin-url'),
+    janusAdminSecret: s('janus-admin-secret'),
     db: s('db'),
+    limits: guarded.limits,
+    access: guarded.access,
     journal: get.get('no-journal') === true ? false : undefined,
     snapshotEvery: n('snapshot-every'),
     endCallsOnStop: get.get('end-calls-on-stop') as boolean | undefined,

@@ -21,6 +21,12 @@ export interface ServerConfig {
   janusApiSecret: string | null;
   /** The VideoRoom plugin's `admin_key`, needed to create rooms when Janus sets one. */
   janusAdminKey: string | null;
+  /**
+   * Janus's admin API (`http://127.0.0.1:7088/admin`) and its `admin_secret`: needed when Janus
+   * sets `token_auth` (the control center adds its own token and each party's through it).
+   */
+  janusAdminUrl: string | null;
+  janusAdminSecret: string | null;
   engine: EngineConfig;
   /** SQLite file for call records and the journal, or `:memory:`. */
   db: string;
@@ -58,6 +64,8 @@ export function defaultServerConfig(): ServerConfig {
     janusPublicUrl: null,
     janusApiSecret: null,
     janusAdminKey: null,
+    janusAdminUrl: null,
+    janusAdminSecret: null,
     engine: { ...defaultConfig },
     db: './data/calls.db',
     journal: true,

@@ -11,6 +11,17 @@ export interface JanusAdminOptions {
   url: string;
   apiSecret?: string | null;
   adminKey?: string | null;
+  /**
+   * Janus's admin API (HTTP, e.g. `http://127.0.0.1:7088/admin`) and its `admin_secret`: with
+   * them the control center adds and removes `token_auth` tokens (its own, at every connect, and
+   * each party's). Without them Janus must not set `token_auth`.
+   */
+  adminUrl?: string | null;
+  adminSecret?: string | null;
+  /** The control center's own Janus token (`token_auth`), sent with every request. */
+  token?: string | null;
+  /** The `secret` of a room, derived from its id (so it survives a restart); default random. */
+  roomSecret?: ((room: number) => string) | null;
   keepaliveMs?: number;
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
@@ -45,6 +56,22 @@ export class JanusError extends Error {
   }
 }
 
+type NullableOption = 'apiSecret' | 'adminKey' | 'adminUrl' | 'adminSecret' | 'token' | 'roomSecret';
+
+/** Rooms this control center made carry this prefix in their description, then the call's key. */
+export const ROOM_MARK = 'multi-seat:';
+
+export interface RoomListing {
+  room: number;
+  description: string;
+}
+
+export interface Participant {
+  id: number;
+  display: string | null;
+  publisher: boolean;
+}
+
 /** Janus VideoRoom's "room already exists". */
 const ROOM_EXISTS = 427;
 /** Room ids stay below 2^48 so they are exact in JavaScript numbers and in Janus' uint64. */
@@ -55,7 +82,7 @@ const ROOM_ID_MAX = 2 ** 48 - 1;
  * change).
  */
 export class JanusAdmin extends EventEmitter {
-  private readonly opts: Required<Omit<JanusAdminOptions, 'apiSecret' | 'adminKey'>> & { apiSecret: string | null; adminKey: string | null };
+  private readonly opts: Required<Omit<JanusAdminOptions, NullableOption>> & { [K in NullableOption]: NonNullable<JanusAdminOptions[K]> | null };
   private ws: WebSocket | null = null;
   private session: number | null = null;
   private handle: number | null = null;
@@ -77,6 +104,10 @@ export class JanusAdmin extends EventEmitter {
       ...options,
       apiSecret: options.apiSecret ?? null,
       adminKey: options.adminKey ?? null,
+      adminUrl: options.adminUrl ?? null,
+      adminSecret: options.adminSecret ?? null,
+      token: options.token ?? null,
+      roomSecret: options.roomSecret ?? null,
     };
   }
 
@@ -126,29 +157,61 @@ export class JanusAdmin extends EventEmitter {
     }
   }
 
-  /** A private room with a random id and pin (retries on the rare id collision). */
-  async createRoom(): Promise<Room> {
+  /** Whether tokens can be managed (the admin API is configured). */
+  get tokens(): boolean {
+    return this.opts.adminUrl !== null;
+  }
+
+  /** The control center's own Janus token, if it uses one. */
+  get ownToken(): string | null {
+    return this.opts.token;
+  }
+
+  /**
+   * A private room with a random id and pin (retries on the rare id collision), or the given
+   * ones. `allowed`: the join tokens admitted (the VideoRoom `allowed` list, checked even when
+   * empty); every subscriber must give the private id of a participant (`require_pvtid`).
+   * `key` goes into the description after ROOM_MARK, so a restarted control center knows its
+   * rooms.
+   */
+  async createRoom(
+    options: {
+      key?: string;
+      /** The join tokens admitted, given the room id chosen; omitted: no `allowed` check. */
+      allowedFor?: (room: number) => string[];
+      /** The room's secret, given its id; default `roomSecret` of the options, else random. */
+      secretFor?: (room: number) => string;
+      room?: number;
+      pin?: string;
+    } = {},
+  ): Promise<Room> {
     for (let attempt = 0; ; attempt++) {
+      const id = options.room ?? randomInt(1, ROOM_ID_MAX);
+      const secretFor = options.secretFor ?? this.opts.roomSecret;
       const room: Room = {
-        room: randomInt(1, ROOM_ID_MAX),
-        pin: randomBytes(12).toString('base64url'),
-        secret: randomBytes(18).toString('base64url'),
+        room: id,
+        pin: options.pin ?? randomBytes(12).toString('base64url'),
+        secret: secretFor ? secretFor(id) : randomBytes(18).toString('base64url'),
       };
+      const allowed = options.allowedFor?.(id);
       try {
         await this.plugin({
           request: 'create',
           room: room.room,
           pin: room.pin,
           secret: room.secret,
+          description: `${ROOM_MARK}${options.key ?? ''}`,
           is_private: true,
           permanent: false,
+          require_pvtid: true,
+          ...(allowed ? { allowed } : {}),
           // Customer, agent and, during a warm transfer, the second agent; with headroom.
           publishers: 6,
           ...(this.opts.adminKey ? { admin_key: this.opts.adminKey } : {}),
         });
         return room;
       } catch (e) {
-        if (e instanceof JanusError && e.code === ROOM_EXISTS && attempt < 5) continue;
+        if (e instanceof JanusError && e.code === ROOM_EXISTS && attempt < 5 && options.room === undefined) continue;
         throw e;
       }
     }
@@ -160,13 +223,84 @@ export class JanusAdmin extends EventEmitter {
 
   /** Rooms Janus lists; private ones only when Janus has an admin key and we hold it. */
   async listRooms(): Promise<number[]> {
+    return (await this.listRoomsDescribed()).map((r) => r.room);
+  }
+
+  /** Rooms Janus lists, with their descriptions (private ones need the admin key). */
+  async listRoomsDescribed(): Promise<RoomListing[]> {
     const data = await this.plugin({ request: 'list', ...(this.opts.adminKey ? { admin_key: this.opts.adminKey } : {}) });
-    return ((data['list'] as { room: number }[] | undefined) ?? []).map((r) => r.room);
+    return ((data['list'] as { room: number; description?: string }[] | undefined) ?? []).map((r) => ({
+      room: r.room,
+      description: r.description ?? '',
+    }));
   }
 
   async exists(room: number): Promise<boolean> {
     const data = await this.plugin({ request: 'exists', room });
     return data['exists'] === true;
+  }
+
+  /** Adds or removes join tokens of a room's `allowed` list (`enable` turns the check on). */
+  async allowed(room: Room, action: 'add' | 'remove' | 'enable', tokens: string[] = []): Promise<void> {
+    await this.plugin({ request: 'allowed', room: room.room, secret: room.secret, action, allowed: tokens });
+  }
+
+  async listParticipants(room: number): Promise<Participant[]> {
+    const data = await this.plugin({ request: 'listparticipants', room });
+    return ((data['participants'] as { id: number; display?: string; publisher?: boolean }[] | undefined) ?? []).map((p) => ({
+      id: p.id,
+      display: p.display ?? null,
+      publisher: p.publisher === true,
+    }));
+  }
+
+  /** Throws the participant out; with `require_pvtid` its subscriptions get no media after. */
+  async kick(room: Room, id: number): Promise<void> {
+    await this.plugin({ request: 'kick', room: room.room, secret: room.secret, id });
+  }
+
+  // ---- token_auth through the admin API ----------------------------------------------------
+
+  /** Lets `token` open Janus sessions (VideoRoom only). Idempotent. */
+  async addToken(token: string): Promise<void> {
+    await this.admin({ janus: 'add_token', token, plugins: ['janus.plugin.videoroom'] });
+  }
+
+  /** Takes `token` away; a token Janus does not know is not an error. */
+  async removeToken(token: string): Promise<void> {
+    try {
+      await this.admin({ janus: 'remove_token', token });
+    } catch (e) {
+      // Janus 1.1 answers 490 "Error removing token" for a token it does not have.
+      if (!(e instanceof JanusError && (e.code === 470 || /Error removing token/.test(e.message)))) throw e;
+    }
+  }
+
+  async listTokens(): Promise<string[]> {
+    const reply = await this.admin({ janus: 'list_tokens' });
+    return ((reply['data'] as { tokens?: { token: string }[] } | undefined)?.tokens ?? []).map((t) => t.token);
+  }
+
+  private async admin(body: Msg): Promise<Msg> {
+    const url = this.opts.adminUrl;
+    if (!url) throw new JanusError('no Janus admin API configured');
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...body, transaction: `a${++this.txSeq}`, ...(this.opts.adminSecret ? { admin_secret: this.opts.adminSecret } : {}) }),
+        signal: AbortSignal.timeout(this.opts.requestTimeoutMs),
+      });
+    } catch (e) {
+      throw new JanusError(`Janus admin API at ${url}: ${(e as Error).message}`);
+    }
+    const reply = (await res.json().catch(() => ({}))) as Msg;
+    if (reply['janus'] !== 'success') {
+      const err = reply['error'] as { code?: number; reason?: string } | undefined;
+      throw new JanusError(`Janus admin API: ${err?.reason ?? `HTTP ${res.status}`}`, err?.code ?? null);
+    }
+    return reply;
   }
 
   // ---- connection -------------------------------------------------------------------------
@@ -191,6 +325,8 @@ export class JanusAdmin extends EventEmitter {
 
   private async openSession(ws: WebSocket): Promise<void> {
     try {
+      // Janus forgets its tokens when it restarts: ours goes back in before the session.
+      if (this.opts.token && this.opts.adminUrl) await this.addToken(this.opts.token);
       const created = await this.request({ janus: 'create' });
       this.session = (created['data'] as { id: number }).id;
       const attached = await this.request({ janus: 'attach', plugin: 'janus.plugin.videoroom', session_id: this.session });
@@ -258,6 +394,7 @@ export class JanusAdmin extends EventEmitter {
     const transaction = `t${++this.txSeq}`;
     const full: Msg = { ...msg, transaction };
     if (this.opts.apiSecret) full['apisecret'] = this.opts.apiSecret;
+    if (this.opts.token) full['token'] = this.opts.token;
     return new Promise<Msg>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(transaction);

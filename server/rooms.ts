@@ -156,7 +156,7 @@ export class Rooms {
       return;
     }
     this.pendingRestore = null;
-    await this.track(this.doRestore(live));
+    await this.track(this.doRestore(live)).catch((e: Error) => this.log(`restore failed: ${e.message}`));
   }
 
   private async doRestore(live: LiveCall[]): Promise<void> {

@@ -19,8 +19,11 @@ import type { EndpointDeps } from './connection.js';
 import { metaValue, openDatabase } from './database.js';
 import { httpHandler } from './http.js';
 import { JanusAdmin } from './janus-admin.js';
+import { Guard } from './limits.js';
+import { admitConnection, FORBIDDEN_ORIGIN, originAllowed } from './origin.js';
 import { Records } from './records.js';
 import { recover, SnapshottingJournal, type Recovered } from './recovery.js';
+import { MediaKeys, mediaPresenter } from './media-tokens.js';
 import { Rooms } from './rooms.js';
 import { SqliteJournal } from './sqlite-journal.js';
 
@@ -70,11 +73,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const engine = recovered?.engine ?? new Engine(engineOptions);
   if (journal) journal.engine = engine;
   if (recovered?.resumed) log(`resumed from the journal in ${recovered.ms} ms (snapshot at ${recovered.fromSnapshot ?? 'none'}, ${recovered.replayed} events replayed)`);
+  // Janus lockdown (server/media-tokens.ts): join tokens and room secrets derived from the secret.
+  const mediaKeys = new MediaKeys(config.secret);
   const janus = config.janusUrl
     ? new JanusAdmin({
         url: config.janusUrl,
         apiSecret: config.janusApiSecret,
         adminKey: config.janusAdminKey,
+        adminUrl: config.janusAdminUrl,
+        adminSecret: config.janusAdminSecret,
+        token: config.janusAdminUrl ? mediaKeys.ownToken() : null,
         keepaliveMs: config.janusKeepaliveMs,
         reconnectMinMs: config.janusReconnectMinMs,
         reconnectMaxMs: config.janusReconnectMaxMs,
@@ -82,7 +90,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     : null;
   // The engine needs the room announcer and the rooms need the engine: bind late.
   let cc: ControlCenter | null = null;
-  const rooms = new Rooms(janus, config.janusPublicUrl ?? '', (key, media) => cc?.apply({ type: 'room-ready', key, media, now: clock.now() }), log);
+  const rooms = new Rooms(janus, config.janusPublicUrl ?? '', (key, media) => cc?.apply({ type: 'room-ready', key, media, now: clock.now() }), log, mediaKeys);
   cc = new ControlCenter({
     engine,
     clock,
@@ -90,6 +98,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     rooms,
     journal,
     queueThrottleMs: config.queueThrottleMs,
+    present: mediaPresenter(mediaKeys),
     // Random, so ids are never reused across restarts or nodes and cannot be guessed.
     newCallId: () => `c-${randomBytes(12).toString('base64url')}`,
     log,
@@ -99,13 +108,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     cc.apply({ type: 'restart', now: clock.now() });
     cc.host.rearm();
   }
-  const auth = new Auth(config.secret);
+  const auth = new Auth(config.secret, { secrets: config.access.secrets, maxTokenAgeMs: config.limits.maxTokenAgeMs, recordsToken: config.access.recordsToken });
 
   janus?.start();
   if (janus) await janus.waitUp(options.janusStartWaitMs ?? 2000).catch(() => log(`Janus at ${config.janusUrl} is not answering; calls wait for rooms until it does`));
   if (recovered?.resumed) rooms.restore(liveRooms(engine));
 
-  const deps: EndpointDeps = { cc, auth, rateLimit: config.rateLimit, log };
+  // Per-address and per-identity limits shared by every connection (limits.ts).
+  const guard = new Guard(config.limits);
+  const deps: EndpointDeps = { cc, auth, rateLimit: config.rateLimit, log, guard };
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const http = createServer(httpHandler({ cc, auth, rooms, demo: config.demo, staticRoot: config.staticRoot, log }));
@@ -118,9 +129,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       socket.end(`HTTP/1.1 ${closing ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
+    // A browser page from a site not allowed: refused before the upgrade (origin.ts).
+    if (!originAllowed(req, { allowedOrigins: config.access.allowedOrigins, demo: config.demo, host: config.host })) {
+      socket.end(FORBIDDEN_ORIGIN);
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
+      // Over the per-address connection limit: closed at once with 4005.
+      if (!admitConnection(guard, req, ws)) return;
       new Kind(ws, deps);
     });
   });

@@ -1,8 +1,10 @@
 /**
  * The Janus media adapter: real WebRTC through a Janus VideoRoom, one Janus session per adapter
- * (= per seat, made on the first join and shared by every leg), and per leg (= per split's call)
- * a publisher handle (joins the call's room with its pin; publishes camera + microphone when
- * asked) and a subscriber handle for the other side's feed(s).
+ * and media token (= per seat when calls carry no token; with a locked Janus, `media.token` is
+ * also the Janus session token, so each call's leg has its own session, ended with its last
+ * leg), and per leg (= per split's call) a publisher handle (joins the call's room with its pin,
+ * its join token and its party as `display`; publishes camera + microphone when asked) and a
+ * subscriber handle for the other side's feed(s).
  *
  * Focus (R10) is applied here: `setFocused(false)` disables this leg's own copy of the
  * microphone track (the other side hears silence) and the remote audio tracks (nothing plays),
@@ -66,6 +68,15 @@ const RESUBSCRIBE_DELAY_MS = 300;
 const MAX_RESUBSCRIBES = 3;
 
 const FIRST_FRAME_POLL_MS = 10;
+
+/**
+ * A party's right to a room reaches Janus a moment after the snapshot that tells the browser
+ * about the room (the control center adds the token while the page already joins): a refusal
+ * of the token is retried this many times, AUTH_RETRY_MS × n apart, before the leg fails.
+ */
+const AUTH_RACE = /not allowed in it|Unauthorized request|missing secret\/token|can't access plugin/i;
+const AUTH_RETRIES = 3;
+const AUTH_RETRY_MS = 250;
 
 /** The longest our own offer waits for the other side's video to come up first (ms). */
 const PUBLISH_DEFER_MS = 600;
@@ -158,7 +169,9 @@ function videoroomError(msg: Msg): string {
   const reason = String(msg.error ?? 'unknown error');
   switch (code) {
     case 433:
-      return `media server refused the room: wrong pin (${reason})`;
+      return /allowed list|kicked/.test(reason)
+        ? `media server refused the room: this party is not allowed in it (${reason})`
+        : `media server refused the room: wrong pin (${reason})`;
     case 426:
       return `the call's media room does not exist any more (${reason})`;
     case 432:
@@ -178,6 +191,8 @@ class Session {
 
   constructor(
     readonly url: string,
+    /** The Janus session token (`token_auth`), sent with every request; null without one. */
+    readonly token: string | null,
     iceServers: RTCIceServer[] | undefined,
     debug: boolean | string[],
     private readonly onDead: (s: Session) => void,
@@ -188,6 +203,7 @@ class Session {
           let up = false;
           const janus: JanusSession = new J!({
             server: url,
+            ...(token ? { token } : {}),
             iceServers: iceServers ?? [],
             success: () => {
               up = true;
@@ -280,17 +296,28 @@ export class JanusMediaAdapter implements MediaAdapter<MediaStream> {
     this.local = null;
   }
 
-  /** @internal The session for a server URL, made on first use and remade after it died. */
-  session(url: string): Session {
+  /** @internal The session for a server URL and token, made on first use and remade after it died. */
+  session(url: string, token: string | null = null): Session {
     const u = this.options.server ?? url;
-    let s = this.sessions.get(u);
+    const id = token ? `${u}\n${token}` : u;
+    let s = this.sessions.get(id);
     if (!s || s.dead) {
-      s = new Session(u, this.options.iceServers, this.options.debug ?? false, (dead) => {
-        if (this.sessions.get(u) === dead) this.sessions.delete(u);
+      s = new Session(u, token, this.options.iceServers, this.options.debug ?? false, (dead) => {
+        if (this.sessions.get(id) === dead) this.sessions.delete(id);
       });
-      this.sessions.set(u, s);
+      this.sessions.set(id, s);
     }
     return s;
+  }
+
+  /**
+   * @internal A leg left its session: a session made for one call's token ends with its last
+   * leg (Janus drops the token with the call; a seat's token-less session stays for the next).
+   */
+  released(session: Session): void {
+    if (!session.token || session.legs.size > 0) return;
+    for (const [id, s] of this.sessions) if (s === session) this.sessions.delete(id);
+    void session.destroy();
   }
 
   /** @internal The shared camera and microphone. */
@@ -322,6 +349,10 @@ export class JanusLeg implements MediaLeg<MediaStream> {
   /** Bumped by retry() and close(): callbacks of an older attempt are ignored. */
   private gen = 0;
   private closed = false;
+  /** Set when Janus kicked us out of the room: never retried by itself. */
+  private kicked = false;
+  /** Refusals retried in this attempt (see AUTH_RACE). */
+  private authRetries = 0;
   private session: Session | null = null;
   private pub: PluginHandle | null = null;
   private sub: PluginHandle | null = null;
@@ -417,6 +448,8 @@ export class JanusLeg implements MediaLeg<MediaStream> {
 
   async retry(): Promise<void> {
     if (this.closed) return;
+    this.kicked = false;
+    this.authRetries = 0;
     this.gen++;
     await this.teardown();
     this.set({ status: 'connecting', error: null, warning: null, local: null, remote: null });
@@ -429,8 +462,10 @@ export class JanusLeg implements MediaLeg<MediaStream> {
     this.closed = true;
     this.gen++;
     await this.teardown();
-    this.session?.legs.delete(this);
+    const session = this.session;
+    session?.legs.delete(this);
     this.session = null;
+    if (session) this.adapter.released(session);
     this.set({ status: 'closed', local: null, remote: null, warning: null });
     this.settle?.();
     for (const w of [...this.publishWaiters]) w();
@@ -439,17 +474,30 @@ export class JanusLeg implements MediaLeg<MediaStream> {
     this.onClosed(this);
   }
 
-  /** @internal Starts an attempt (first join or retry). */
-  start(): void {
+  /** @internal Starts an attempt (first join or retry); `again`: the same attempt once more. */
+  start(again = false): void {
     const gen = this.gen;
     this.timings = { joinAt: performance.now() };
-    this.attempt = new Promise<void>((resolve) => (this.settle = resolve));
+    if (!again) this.attempt = new Promise<void>((resolve) => (this.settle = resolve));
     void this.run(gen).catch((e) => this.fail(describe(e), gen));
   }
 
   /** @internal Marks the leg failed (from any callback) and frees its handles for a retry. */
   fail(error: string, gen = this.gen): void {
     if (this.closed || gen !== this.gen || this.state.status === 'failed') return;
+    if (!this.kicked && this.state.status === 'connecting' && this.authRetries < AUTH_RETRIES && AUTH_RACE.test(error)) {
+      // Most likely our right is still on its way to Janus: the same attempt again, shortly.
+      const n = ++this.authRetries;
+      this.gen++;
+      const next = this.gen;
+      void this.teardown()
+        .then(() => new Promise((r) => setTimeout(r, AUTH_RETRY_MS * n)))
+        .then(() => {
+          if (this.closed || next !== this.gen || this.state.status !== 'connecting') return;
+          this.start(true);
+        });
+      return;
+    }
     this.gen++;
     this.set({ status: 'failed', error, remote: null, local: null });
     this.settle?.();
@@ -486,12 +534,13 @@ export class JanusLeg implements MediaLeg<MediaStream> {
     if (this.stale(gen) || this.state.status !== 'connecting') return;
     if (!this.joined || (this.wantPublish && !this.published)) return;
     this.timings.liveAt = performance.now();
+    this.authRetries = 0;
     this.set({ status: 'live' });
     this.settle?.();
   }
 
   private async run(gen: number): Promise<void> {
-    const session = this.adapter.session(this.media.server);
+    const session = this.adapter.session(this.media.server, this.media.token ?? null);
     this.session = session;
     session.legs.add(this);
     // Open the camera while the session and handle are being made.
@@ -511,7 +560,10 @@ export class JanusLeg implements MediaLeg<MediaStream> {
         ptype: 'publisher',
         room: this.media.room,
         pin: this.media.pin,
-        display: this.options.display,
+        // A locked room admits only the tokens of its call's parties, and the control center
+        // knows each party's participants by their display: the party id, when it gives one.
+        ...(this.media.token ? { token: this.media.token } : {}),
+        display: this.media.party ?? this.options.display,
       },
       error: (e) => this.fail(`cannot join the media room: ${describe(e)}`, gen),
     });
@@ -567,6 +619,10 @@ export class JanusLeg implements MediaLeg<MediaStream> {
         } else if (ev === 'destroyed') {
           this.fail("the call's media room was closed", gen);
         } else if (ev === 'event') {
+          if (msg.leaving === 'ok' && msg.reason === 'kicked') {
+            this.kicked = true;
+            return this.fail('the media server removed this party from the call (no longer allowed in the room)', gen);
+          }
           if (msg.publishers) this.onPublishers(msg.publishers, gen);
           const gone = msg.unpublished ?? msg.leaving;
           if (gone !== undefined && gone !== 'ok' && gone !== this.myId) this.onGone(Number(gone), gen);
