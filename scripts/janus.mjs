@@ -110,6 +110,21 @@ export function setJcfg(text, section, key, value) {
   return lines.join('\n');
 }
 
+/**
+ * Removes the top-level `room-…: { … }` sections of a VideoRoom .jcfg text.
+ * @param {string} text
+ */
+export function dropStaticRooms(text) {
+  const out = [];
+  let skipping = false;
+  for (const line of text.split('\n')) {
+    if (!skipping && /^room-[^:\s]*\s*:\s*\{/.test(line)) skipping = true;
+    if (!skipping) out.push(line);
+    else if (/^\}/.test(line)) skipping = false;
+  }
+  return out.join('\n');
+}
+
 /** @param {string} file @param {(text: string) => string} edit */
 function editFile(file, edit) {
   writeFileSync(file, edit(readFileSync(file, 'utf8')));
@@ -174,6 +189,8 @@ export async function startJanus(options = {}) {
     t = setJcfg(t, 'loggers', 'disable', DISABLED_LOGGERS.join(','));
     return t;
   });
+  // The stock file declares public demo rooms without a pin (1234, 5678): nobody needs them.
+  editFile(join(confDir, 'janus.plugin.videoroom.jcfg'), dropStaticRooms);
   if (roomAdminKey) {
     // admin_key: only its holders create rooms (and list private ones); lock_rtp_forward: and
     // forward a room's media elsewhere.

@@ -8,15 +8,20 @@ export type JanusMessage = { janus: string; transaction?: string; [key: string]:
 export class JanusWs {
   #next = 0;
   #pending = new Map<string, { resolve: (m: JanusMessage) => void; reject: (e: Error) => void }>();
+  /** Messages that answer no request of ours (plugin events such as a kick), in arrival order. */
+  readonly events: JanusMessage[] = [];
 
   private constructor(private readonly ws: WebSocket) {
     ws.on('message', (data) => {
       const msg = JSON.parse(String(data)) as JanusMessage;
       // "ack" only says a plugin request was received; wait for the real answer.
-      if (msg.janus === 'ack' || !msg.transaction) return;
-      const p = this.#pending.get(msg.transaction);
-      if (!p) return;
-      this.#pending.delete(msg.transaction);
+      if (msg.janus === 'ack') return;
+      const p = msg.transaction ? this.#pending.get(msg.transaction) : undefined;
+      if (!p) {
+        this.events.push(msg);
+        return;
+      }
+      this.#pending.delete(msg.transaction!);
       p.resolve(msg);
     });
     ws.on('close', () => {
