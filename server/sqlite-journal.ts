@@ -47,6 +47,7 @@ export class SqliteJournal implements Journal {
   *readFrom(seq: number, onDropped?: (count: number, why: string) => void): Iterable<JournalEntry> {
     const rows = this.db.prepare('SELECT seq, event FROM journal WHERE seq > ? ORDER BY seq').iterate(seq) as Iterable<{ seq: number; event: string }>;
     let expected = seq + 1;
+    let torn: { seq: number; why: string } | null = null;
     for (const row of rows) {
       let event: unknown;
       try {
@@ -55,15 +56,17 @@ export class SqliteJournal implements Journal {
         event = null;
       }
       if (row.seq !== expected || !looksLikeEvent(event)) {
-        const why = row.seq !== expected ? `a gap before event ${row.seq}` : `event ${row.seq} is not whole`;
-        const dropped = this.db.prepare('DELETE FROM journal WHERE seq >= ?').run(row.seq).changes;
-        this.seq = row.seq - 1;
-        onDropped?.(dropped, why);
-        return;
+        torn = { seq: row.seq, why: row.seq !== expected ? `a gap before event ${row.seq}` : `event ${row.seq} is not whole` };
+        break;
       }
       expected++;
       yield { seq: row.seq, event };
     }
+    if (!torn) return;
+    // Appends go on from the last whole event, so what follows the tear must go.
+    const dropped = this.db.prepare('DELETE FROM journal WHERE seq >= ?').run(torn.seq).changes;
+    this.seq = expected - 1;
+    onDropped?.(dropped, torn.why);
   }
 
   latestSnapshot(): { seq: number; state: EngineSnapshot } | null {
