@@ -20,6 +20,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureBuilt } from './ensure-built.mjs';
+import { randomBytes } from 'node:crypto';
 import { findJanusBinary, parseJanusArgs, startJanus } from './janus.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -117,7 +118,11 @@ async function main() {
   ensureBuilt();
 
   /** @type {Awaited<ReturnType<typeof startJanus>> | null} */
-  const janus = media === 'janus' ? await startJanus(janusOptions) : null;
+  // Locked as in production: only the control center makes rooms (VideoRoom admin_key), and
+  // only parties of a call open Janus sessions (token_auth, tokens added through the admin API;
+  // without the admin API only the admin_key).
+  const adminOff = janusOptions.adminPort === false || janusOptions.adminPort === null;
+  const janus = media === 'janus' ? await startJanus({ ...janusOptions, locked: !adminOff, ...(adminOff ? { roomAdminKey: randomBytes(18).toString('base64url') } : {}) }) : null;
   if (janus) {
     console.log('');
     console.log(`Janus is up (pid ${janus.pid}, config and log in ${janus.dir})`);
@@ -129,7 +134,15 @@ async function main() {
   const args = ['bin/multi-seat-server.js', '--demo', '--host', '127.0.0.1', '--port', String(port), '--janus-url', janus ? janus.wsUrl : 'none'];
   // Ctrl-C stops Janus too, so the calls could not go on: end them (server-shutdown).
   args.push('--end-calls-on-stop');
-  const server = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  // The Janus keys go to the server in its environment, not on its command line (ps shows that).
+  /** @type {Record<string, string>} */
+  const janusEnv = {};
+  if (janus?.roomAdminKey) janusEnv.MULTI_SEAT_JANUS_ADMIN_KEY = janus.roomAdminKey;
+  if (janus?.tokenAuth && janus.adminUrl && janus.adminSecret) {
+    janusEnv.MULTI_SEAT_JANUS_ADMIN_URL = janus.adminUrl;
+    janusEnv.MULTI_SEAT_JANUS_ADMIN_SECRET = janus.adminSecret;
+  }
+  const server = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...janusEnv } });
   /** @type {Promise<{ code: number | null, signal: string | null }>} */
   const serverExited = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
   let stopping = false;

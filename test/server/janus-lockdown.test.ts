@@ -11,7 +11,7 @@ import type { MediaInfo } from '../../core/protocol.js';
 import { JanusAdmin, ROOM_MARK } from '../../server/janus-admin.js';
 import { MediaKeys, mediaPresenter } from '../../server/media-tokens.js';
 import { Rooms } from '../../server/rooms.js';
-import { sleep, WAIT_MS } from './helpers.js';
+import { sleep, split, startHarness, WAIT_MS } from './helpers.js';
 import { JanusWs, type JanusMessage } from './janus-ws-client.js';
 
 type Janus = Awaited<ReturnType<typeof startJanus>>;
@@ -323,4 +323,47 @@ test('restore after a control-center restart: kept rooms stay (and can be destro
   await eventually(async () => ((await second.janus.exists(kept.room)) ? null : true), 'kept room destroyed at the end of its call');
   second.rooms.destroy('r-lost');
   second.rooms.destroy('r-new');
+});
+
+test('the whole control center on a locked Janus: each party joins with the token it is told; the rejecting seat is kicked and refused', async () => {
+  const h = await startHarness({
+    janusUrl: janus.wsUrl,
+    janusAdminKey: janus.roomAdminKey ?? null,
+    janusAdminUrl: janus.adminUrl ?? null,
+    janusAdminSecret: janus.adminSecret ?? null,
+  });
+  stops.push(() => h.close());
+  assert.equal((await h.http('/healthz')).body.janus, 'up', 'the control center opens its session with its own token');
+  const a = await h.agent('lk-A', 1);
+  await a.ok({ type: 'ready' });
+  const c = await h.caller('lk-cust');
+  await c.ok({ type: 'call', queue: 'q' });
+  const media = (await c.next('call', (x) => x.media !== null)).media!;
+  assert.equal(media.party, 'customer:lk-cust');
+  const ring = await a.next('seat', (s) => split(s, 0).state === 'ringing' && split(s, 0).call!.media !== null);
+  const aMedia = split(ring, 0).call!.media!;
+  assert.equal(aMedia.party, 'agent:lk-A');
+
+  const customer = await eventually(() => Browser.open(janus.wsUrl, media.token), "the customer's session");
+  assert.equal((await customer.join(media))['videoroom'], 'joined');
+  const seatA = await eventually(() => Browser.open(janus.wsUrl, aMedia.token), "seat A's session");
+  await eventually(async () => (await seatA.join(aMedia))['videoroom'] === 'joined', 'seat A previews the ringing call');
+
+  const b = await h.agent('lk-B', 1);
+  await b.ok({ type: 'ready' });
+  await a.ok({ type: 'reject', split: 0 });
+  await eventually(() => seatA.kicked() || null, 'seat A is kicked at once');
+  await eventually(() => Browser.open(janus.wsUrl, aMedia.token).then(() => null, () => true), "seat A's Janus token removed");
+  const again = await seatA.join(aMedia);
+  assert.ok(again['janusError'] || again['error_code'], 'seat A cannot come back');
+
+  const ringB = await b.next('seat', (s) => split(s, 0).state === 'ringing' && split(s, 0).call!.media !== null);
+  const bMedia = split(ringB, 0).call!.media!;
+  assert.equal(bMedia.room, media.room);
+  const seatB = await eventually(() => Browser.open(janus.wsUrl, bMedia.token), "seat B's session");
+  await eventually(async () => (await seatB.join(bMedia))['videoroom'] === 'joined', 'seat B joins');
+  assert.equal(customer.kicked(), false);
+  await c.ok({ type: 'hangup' });
+  await eventually(() => Browser.open(janus.wsUrl, media.token).then(() => null, () => true), "the customer's token removed with the call");
+  await a.ok({ type: 'not-ready' }).catch(() => {});
 });

@@ -64,7 +64,12 @@ test('each call has its own private room while it lives, and the room is gone af
   assert.equal(await roomExists(janus.wsUrl, media.room), true);
   // The ringing offer already carries the room, so the agent can preview the customer.
   const ring = await a.next('seat', (s) => split(s, 0).state === 'ringing' && split(s, 0).call!.media !== null);
-  assert.deepEqual(split(ring, 0).call!.media, media);
+  const seen = split(ring, 0).call!.media!;
+  assert.deepEqual({ server: seen.server, room: seen.room, pin: seen.pin }, { server: media.server, room: media.room, pin: media.pin });
+  // Each party is told its own join token and party id (the lockdown): never the other's.
+  assert.equal(media.party, 'customer:jr-cust');
+  assert.equal(seen.party, 'agent:jr-seat');
+  assert.ok(media.token && seen.token && media.token !== seen.token);
 
   // A second call gets a different room.
   const c2 = await h.caller('jr-cust2');
@@ -99,7 +104,9 @@ test('a consult gets its own room; a warm transfer keeps the customer in theirs'
   await a.next('seat', (s) => split(s, 0).call?.consult?.state === 'connected');
   await a.ok({ type: 'transfer', split: 0, to: { seat: 'jc-b' } });
   const moved = await b.next('seat', (s) => split(s, 0).call?.kind === 'inbound');
-  assert.deepEqual(split(moved, 0).call!.media, media, "the consulted agent joins the customer's room");
+  const movedMedia = split(moved, 0).call!.media!;
+  assert.equal(movedMedia.room, media.room, "the consulted agent joins the customer's room");
+  assert.equal(movedMedia.party, 'agent:jc-b');
   await eventually(async () => assert.equal(await roomExists(janus.wsUrl, consultRoom), false), 'consult room destroyed');
   assert.equal(await roomExists(janus.wsUrl, media.room), true);
   await c.ok({ type: 'hangup' });
