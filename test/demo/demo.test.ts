@@ -42,12 +42,16 @@ before(async () => {
   const t0 = Date.now();
   ensureBuilt({ quiet: true });
   const built = Date.now();
-  janus = await startJanus({ wsPort: 0, httpPort: 0, adminPort: false });
+  // Locked as `npm start` runs it: VideoRoom admin_key and token_auth (tokens through the admin API).
+  janus = await startJanus({ wsPort: 0, httpPort: 0, adminPort: 0, locked: true });
   server = await startServer({
     demo: true,
     host: '127.0.0.1',
     port: 0,
     janusUrl: janus.wsUrl,
+    janusAdminKey: janus.roomAdminKey ?? null,
+    janusAdminUrl: janus.adminUrl ?? null,
+    janusAdminSecret: janus.adminSecret ?? null,
     db: ':memory:',
     log: (m) => serverLog.push(m),
   });
