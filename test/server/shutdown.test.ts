@@ -122,3 +122,40 @@ test('the CLI with --end-calls-on-stop: SIGTERM ends calls with server-shutdown 
     run.child.kill('SIGKILL');
   }
 });
+
+test('the CLI on SIGTERM keeps calls: clients closed with 1012, exit 0, the restart has the call', async () => {
+  const db = join(mkdtempSync(join(tmpdir(), 'multi-seat-db-')), 'calls.db');
+  const start = async () => {
+    const run = runCli(['--demo', '--janus-url', 'none', '--port', '0', '--db', db]);
+    const url = await eventually(() => {
+      const m = / on (http:\/\/[^\s;]+)/.exec(run.out());
+      assert.ok(m, `no URL yet: ${run.out()} ${run.err()}`);
+      return m[1]!;
+    }, 'the server to start', 15_000);
+    return { run, url };
+  };
+  const first = await start();
+  let second: Awaited<ReturnType<typeof start>> | null = null;
+  try {
+    // The demo secret is kept in the --db file, so the token outlives the restart.
+    const { token } = (await (await fetch(`${first.url}/v1/dev-token`, { method: 'POST', body: JSON.stringify({ role: 'caller', sub: 'keep-cust' }) })).json()) as { token: string };
+    const c = await Client.open(first.url.replace('http', 'ws') + '/v1/caller');
+    await c.ok({ type: 'hello', token });
+    await c.ok({ type: 'call', queue: 'q' });
+    const callId = (await c.next('call')).callId;
+    first.run.child.kill('SIGTERM');
+    assert.equal((await c.closed).code, 1012);
+    assert.equal(await first.run.exited, 0);
+    assert.equal(c.all('call').filter((m) => (m['call'] as { state: string }).state === 'ended').length, 0, 'the call was not ended');
+    second = await start();
+    const back = await Client.open(second.url.replace('http', 'ws') + '/v1/caller');
+    await back.ok({ type: 'hello', token });
+    const call = await back.next('call');
+    assert.equal(call.callId, callId);
+    assert.equal(call.state, 'queued');
+    back.close();
+  } finally {
+    first.run.child.kill('SIGKILL');
+    second?.run.child.kill('SIGKILL');
+  }
+});
