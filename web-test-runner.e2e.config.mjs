@@ -5,16 +5,21 @@
 import base from './web-test-runner.config.mjs';
 import { janusForTests } from './test/support/janus-wtr.mjs';
 import { controlCenterForTests } from './test/support/cc-wtr.mjs';
+import { controlCenterProcesses } from './test/support/cc-process-wtr.mjs';
 
 const janus = janusForTests();
 const cc = controlCenterForTests(janus.janus);
+// Control centers in child processes (with a locked Janus of their own), for the tests that
+// kill one (SIGKILL) and start it again.
+const ccProcs = controlCenterProcesses();
 
 export default {
   ...base,
   files: ['test/e2e/**/*.test.ts'],
   testFramework: { config: { timeout: 30000 } },
   testsFinishTimeout: 300000,
-  middleware: [...(base.middleware ?? []), janus.middleware, cc.middleware],
+  // /__ccproc first: the in-process control center answers everything under /__cc.
+  middleware: [...(base.middleware ?? []), janus.middleware, ccProcs.middleware, cc.middleware],
   // The control center closes before Janus (plugins stop in order).
-  plugins: [...(base.plugins ?? []), cc.plugin, janus.plugin],
+  plugins: [...(base.plugins ?? []), cc.plugin, ccProcs.plugin, janus.plugin],
 };
