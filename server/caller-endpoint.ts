@@ -8,6 +8,8 @@ import { Connection, type EndpointDeps } from './connection.js';
 
 export class CallerConnection extends Connection<CallerMessage> {
   private customerId: string | null = null;
+  /** The signed claims: the name shown to agents, and the highest priority this customer may use. */
+  private claims: { name: string | null; priority: number } = { name: null, priority: 0 };
 
   constructor(ws: WebSocket, deps: EndpointDeps) {
     super(ws, deps, 'caller');
@@ -33,6 +35,7 @@ export class CallerConnection extends Connection<CallerMessage> {
     this.cc.apply({ type: 'caller-hello', customerId, now: this.cc.now }, (o) => {
       if (!o.ok) return this.error(m.id, o.error.code, o.error.message);
       this.customerId = customerId;
+      this.claims = { name: identity.name ?? null, priority: identity.priority ?? 0 };
       this.ok(m.id);
       this.cc.bindCustomer(customerId, this);
       // A page still showing a call from before a lost connection or a restart learns it is over.
@@ -42,7 +45,17 @@ export class CallerConnection extends Connection<CallerMessage> {
 
   protected command(m: CallerMessage): void {
     if (m.type === 'hello' || m.type === 'ping' || this.customerId === null) return;
-    this.cc.apply(callerEvent(this.customerId, m, this.cc.now), this.answer(m.id));
+    const event = callerEvent(this.customerId, m, this.cc.now);
+    if (event.type === 'caller-call') {
+      // Per identity, over every connection of this customer (a reconnect does not reset it).
+      if (!this.guard.call(this.customerId)) return this.error(m.id, 'rate-limited', 'too many calls; wait a minute');
+      // Claims over messages: the token's priority is a ceiling the message may only lower, and
+      // the token's name wins; a name the customer typed itself is marked unverified.
+      event.priority = Math.min(m.type === 'call' && m.priority !== undefined ? m.priority : this.claims.priority, this.claims.priority);
+      if (this.claims.name !== null) event.name = this.claims.name;
+      else if (event.name !== null) Object.assign(event, { verified: false });
+    }
+    this.cc.apply(event, this.answer(m.id));
   }
 
   protected gone(): void {

@@ -2,12 +2,20 @@
  * What both WebSocket endpoints share: one reply per client message, in order, rate limited,
  * with `hello` (and its token check) before anything else. Subclasses say what a hello binds
  * and what a command does.
+ *
+ * Every frame is handled synchronously as it arrives (the token check is synchronous), so
+ * nothing queues on the way in, and a frame that arrived before the frame that made ws close
+ * the connection (1009 too big, 1007 invalid UTF-8) has had its reply written before the close.
+ * On the way out, a client that does not read is closed with 4004 once its unsent data passes
+ * `limits.maxBufferedBytes`, and is lost (R15/R16).
  */
 import type WebSocket from 'ws';
 import type { ErrorCode, Role, ServerMessage } from '../core/protocol.js';
 import { CloseCode, MAX_ID_LENGTH } from '../core/protocol.js';
 import type { Auth, Identity } from './auth.js';
 import type { ControlCenter, Outcome, Peer } from './control-center.js';
+import { defaultLimits, Guard } from './limits.js';
+import { Liveness } from './liveness.js';
 import { RateLimit } from './rate-limit.js';
 
 export interface EndpointDeps {
@@ -15,15 +23,20 @@ export interface EndpointDeps {
   auth: Auth;
   rateLimit: { perSecond: number; burst: number };
   log: (message: string) => void;
+  /** The server's shared per-address and per-identity limits (a private default when absent). */
+  guard?: Guard;
 }
+
+/** After a 4004/4005 close frame, how long a peer that does not read gets before the socket is cut. */
+const CLOSE_GRACE_MS = 2000;
 
 export abstract class Connection<M extends { type: string; id: string }> implements Peer {
   protected readonly cc: ControlCenter;
   private readonly auth: Auth;
   private readonly limiter: RateLimit;
   private readonly log: (message: string) => void;
-  /** Messages are handled one after another: a hello's token check is asynchronous. */
-  private chain: Promise<void> = Promise.resolve();
+  protected readonly guard: Guard;
+  private readonly liveness: Liveness;
   protected closed = false;
 
   constructor(
@@ -34,24 +47,44 @@ export abstract class Connection<M extends { type: string; id: string }> impleme
     this.cc = deps.cc;
     this.auth = deps.auth;
     this.log = deps.log;
+    this.guard = deps.guard ?? new Guard(defaultLimits());
     this.limiter = new RateLimit(deps.rateLimit.perSecond, deps.rateLimit.burst);
+    const limits = this.guard.limits;
+    this.liveness = new Liveness(ws, limits, {
+      helloTimeout: () => {
+        if (!this.signedIn && !this.closed) this.close(CloseCode.helloTimeout, 'no hello in time');
+      },
+      dead: () => {
+        this.log(`${this.role} missed two pings: lost`);
+        this.closed = true;
+        ws.terminate();
+      },
+    });
     ws.on('message', (data, isBinary) => {
-      // The bucket is read on arrival, so a burst is judged by when it came, not when handled.
+      this.liveness.alive();
       const allowed = this.limiter.take();
-      const text = isBinary ? null : data.toString();
-      this.chain = this.chain
-        .then(() => this.receive(text, allowed))
-        .catch((e: Error) => this.log(`${this.role} message failed: ${e.stack ?? e.message}`));
+      try {
+        this.receive(isBinary ? null : data.toString(), allowed);
+      } catch (e) {
+        this.log(`${this.role} message failed: ${(e as Error).stack ?? (e as Error).message}`);
+      }
     });
     ws.on('close', () => {
       this.closed = true;
+      this.liveness.stop();
       this.gone();
     });
     ws.on('error', (e) => this.log(`${this.role} socket error: ${e.message}`));
   }
 
   send(message: ServerMessage): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(JSON.stringify(message));
+    // Backpressure: what the client has not read stays in our memory; past the limit it is lost.
+    if (this.ws.bufferedAmount > this.guard.limits.maxBufferedBytes) {
+      this.log(`${this.role} does not read (${this.ws.bufferedAmount} bytes unsent): closing 4004`);
+      this.lose(CloseCode.slowConsumer, 'slow consumer');
+    }
   }
 
   abstract signedOut(): void;
@@ -64,7 +97,19 @@ export abstract class Connection<M extends { type: string; id: string }> impleme
 
   close(code: number, reason: string): void {
     this.closed = true;
+    this.liveness.stop();
     this.ws.close(code, reason);
+  }
+
+  /**
+   * Closes with `code` and counts the connection as lost now (R15/R16 start), without waiting
+   * for a client that may never read the close frame; its socket is cut shortly after.
+   */
+  protected lose(code: number, reason: string): void {
+    if (this.closed) return;
+    this.close(code, reason);
+    this.gone();
+    setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
   }
 
   protected abstract parse(text: string): { ok: true; message: M } | { ok: false; error: { message: string; id: string | null } };
@@ -87,7 +132,7 @@ export abstract class Connection<M extends { type: string; id: string }> impleme
     return (o) => (o.ok ? this.ok(id) : this.error(id, o.error.code, o.error.message));
   }
 
-  private async receive(text: string | null, allowed: boolean): Promise<void> {
+  private receive(text: string | null, allowed: boolean): void {
     if (this.closed) return;
     if (text === null) return this.error(null, 'bad-message', 'frames must be JSON text');
     if (!allowed) return this.error(readId(text), 'rate-limited', 'too many messages; slow down');
@@ -101,13 +146,17 @@ export abstract class Connection<M extends { type: string; id: string }> impleme
       return this.command(m);
     }
     if (this.signedIn) return this.error(m.id, 'invalid-state', 'this connection has already said hello');
-    const verified = await this.auth.verify((m as unknown as { token: string }).token, this.role);
-    if (this.closed) return;
+    if (!this.guard.hello(this.ws)) {
+      this.error(m.id, 'rate-limited', 'too many hellos from this address; retry later');
+      return this.close(CloseCode.rateLimited, 'too many hellos from this address');
+    }
+    const verified = this.auth.check((m as unknown as { token: string }).token, this.role);
     if (!verified.ok) {
       this.error(m.id, 'unauthorized', verified.reason);
       return this.close(CloseCode.unauthorized, 'unauthorized');
     }
     this.hello(m, verified.identity);
+    if (this.signedIn) this.liveness.helloDone();
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * The HTTP side: health for load balancers, stats and call records for agents, and in demo
- * mode a token mint plus the demo pages. Everything else is 404.
+ * The HTTP side: health for load balancers, stats for agents, call records by role (an agent
+ * its own seat's, a supervisor or the `--records-token` every one), and in demo mode a token
+ * mint plus the demo pages. Everything else is 404.
  */
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
@@ -61,15 +62,20 @@ async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse):
     return json(res, 200, { ok: true, janus: status === 'up' ? 'up' : 'down', ...(status === 'none' ? { media: 'off' } : {}) });
   }
   if (path === '/v1/stats') {
-    if (!only(method, ['GET'], res) || !(await agentOnly(deps, req, res))) return;
+    if (!only(method, ['GET'], res)) return;
+    const who = bearer(deps, req);
+    if (!who || who === 'caller') return unauthorized(res, 'an agent token is required');
     return json(res, 200, deps.cc.stats());
   }
   if (path === '/v1/calls') {
-    if (!only(method, ['GET'], res) || !(await agentOnly(deps, req, res))) return;
+    if (!only(method, ['GET'], res)) return;
+    // Records by role: an agent sees its own seat's calls; everything needs a supervisor.
+    const who = bearer(deps, req);
+    if (!who || who === 'caller') return unauthorized(res, 'an agent or supervisor token is required');
     const raw = url.searchParams.get('limit');
     const limit = raw === null ? DEFAULT_LIMIT : Number(raw);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return json(res, 400, { error: `limit must be an integer from 1 to ${MAX_LIMIT}` });
-    return json(res, 200, { calls: deps.cc.recent(limit) });
+    return json(res, 200, { calls: who === 'all' ? deps.cc.recent(limit) : deps.cc.recent(limit, who.seat) });
   }
   if (deps.demo && path === '/v1/dev-token') {
     if (!only(method, ['POST'], res)) return;
@@ -86,14 +92,19 @@ function only(method: string, allowed: string[], res: ServerResponse): boolean {
   return false;
 }
 
-async function agentOnly(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-  const header = req.headers.authorization ?? '';
-  const m = /^Bearer\s+(\S+)$/i.exec(header);
-  const verified = m ? await deps.auth.verify(m[1]!, 'agent') : null;
-  if (verified?.ok) return true;
+/** Who the bearer is: `all` (a supervisor token or the records token), an agent's seat, a caller, or nobody. */
+function bearer(deps: HttpDeps, req: IncomingMessage): 'all' | { seat: string } | 'caller' | null {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  if (!m) return null;
+  if (deps.auth.isRecordsToken(m[1]!)) return 'all';
+  const v = deps.auth.checkAny(m[1]!);
+  if (!v.ok) return null;
+  return v.role === 'supervisor' ? 'all' : v.role === 'agent' ? { seat: v.sub } : 'caller';
+}
+
+function unauthorized(res: ServerResponse, error: string): void {
   res.setHeader('WWW-Authenticate', 'Bearer');
-  json(res, 401, { error: 'an agent token is required' });
-  return false;
+  json(res, 401, { error });
 }
 
 async function devToken(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {

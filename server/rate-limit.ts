@@ -24,4 +24,10 @@ export class RateLimit {
     this.tokens -= 1;
     return true;
   }
+
+  /** True when the bucket has refilled to its burst (nothing to remember about this client). */
+  full(): boolean {
+    const t = this.now();
+    return this.tokens + ((t - this.last) / 1000) * this.perSecond >= this.burst;
+  }
 }

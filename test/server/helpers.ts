@@ -20,17 +20,20 @@ export interface Harness {
   url: string;
   wsUrl: string;
   auth: Auth;
-  token(role: 'agent' | 'caller', sub: string, ttlSeconds?: number): Promise<string>;
+  /** `claims`: a caller's signed `name` and `priority`, a `kid`, or `iat: null` for a token without iat. */
+  token(role: 'agent' | 'caller' | 'supervisor', sub: string, ttlSeconds?: number, claims?: TokenClaims): Promise<string>;
   /** A connection that has not said hello. */
   connect(path: '/v1/agent' | '/v1/caller'): Promise<Client>;
   /** A signed-in agent whose first seat snapshot has arrived. */
   agent(seatId: string, splits?: number): Promise<Client>;
-  /** A signed-in customer. */
-  caller(customerId: string): Promise<Client>;
+  /** A signed-in customer (with signed `name`/`priority` claims if given). */
+  caller(customerId: string, claims?: TokenClaims): Promise<Client>;
   /** GET/POST as JSON with an optional bearer token. */
   http(path: string, init?: { method?: string; token?: string; body?: unknown }): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
+
+export type TokenClaims = { name?: string; priority?: number; iat?: number | null; kid?: string };
 
 export async function startHarness(options: StartOptions = {}): Promise<Harness> {
   const server = await startServer({
@@ -58,7 +61,7 @@ export async function startHarness(options: StartOptions = {}): Promise<Harness>
     url: server.url,
     wsUrl,
     auth,
-    token: (role, sub, ttl) => auth.sign({ role, sub }, ttl),
+    token: (role, sub, ttl, claims) => auth.sign({ role, sub }, ttl, claims),
     async connect(path) {
       const c = await Client.open(wsUrl + path);
       clients.add(c);
@@ -70,9 +73,9 @@ export async function startHarness(options: StartOptions = {}): Promise<Harness>
       await c.next('seat');
       return c;
     },
-    async caller(customerId) {
+    async caller(customerId, claims) {
       const c = await h.connect('/v1/caller');
-      await c.ok({ type: 'hello', token: await h.token('caller', customerId) });
+      await c.ok({ type: 'hello', token: await h.token('caller', customerId, undefined, claims) });
       return c;
     },
     async http(path, init = {}) {

@@ -47,7 +47,8 @@ test('R4: higher priority first, then earlier arrival; a call that comes back go
   withServer({}, async (h) => {
     const low1 = await h.caller('r4-low1');
     await low1.ok({ type: 'call', queue: 'q', priority: 0 });
-    const high = await h.caller('r4-high');
+    // Priority comes from the caller's token (a call message may lower it, never raise it).
+    const high = await h.caller('r4-high', { priority: 5 });
     await high.ok({ type: 'call', queue: 'q', priority: 5 });
     const low2 = await h.caller('r4-low2');
     await low2.ok({ type: 'call', queue: 'q', priority: 0 });
