@@ -25,7 +25,8 @@ async function withError(template: ReturnType<typeof html>) {
 function wsStore(): SeatStore {
   FakeSocket.reset();
   return new SeatStore(
-    new WebSocketControlClient<AgentMessage>({ url: 'ws://cc.test', token: 't', role: 'agent', WebSocket: FakeSocket as never, backoff: { initialMs: 3000, jitter: 0 } }),
+    // A drop (1006) reconnects within the spread window; at the far end of it the countdown shows.
+    new WebSocketControlClient<AgentMessage>({ url: 'ws://cc.test', token: 't', role: 'agent', WebSocket: FakeSocket as never, backoff: { initialMs: 3000, jitter: 0, spreadMs: 3000 }, random: () => 0.99 }),
   );
 }
 
