@@ -472,6 +472,8 @@ export class MultiSeat extends SeatElement {
     const count = b.splits || this.splitCount() || 0;
     const reasonText = b.reason === 'no-answer' ? t.term('reasonNoAnswer') : null;
     let connection = t.term(c.state === 'online' ? 'online' : c.state === 'offline' ? 'offline' : 'connecting');
+    // An attempt after a loss: the seat is still on screen, so it is coming back, not signing in.
+    if (c.state === 'connecting' && b.seatId) connection = t.term('reconnectingNow');
     if (c.state === 'reconnecting') connection = t.term('reconnecting', Math.max(0, Math.ceil(((c.retryAt ?? Date.now()) - Date.now()) / 1000)));
     const connError = connectionMessage(this.localize, c);
     return html`<div part="base" class="seat">

@@ -344,6 +344,8 @@ export class SeatCaller extends SeatElement {
     const b = (p: string, label: string, onClick: () => void, cls = '', disabled = false, aria?: string) =>
       html`<button part="button ${p}" class=${cls} ?disabled=${disabled || !online || !!pending[p]} aria-label=${aria ?? label} @click=${onClick}>${label}</button>`;
     let conn = t.term(connection.state === 'online' ? 'online' : connection.state === 'offline' ? 'offline' : 'connecting');
+    // An attempt after a loss with a call on screen: it is coming back, not starting.
+    if (connection.state === 'connecting' && active) conn = t.term('reconnectingNow');
     if (connection.state === 'reconnecting') conn = t.term('reconnecting', Math.max(0, Math.ceil(((connection.retryAt ?? Date.now()) - Date.now()) / 1000)));
     return html`<div part="base" class="caller">
       <span part="connection" class="connection" data-state=${connection.state} role="status"

@@ -128,6 +128,8 @@ describe('recovery: a control-center outage keeps the calls on screen', () => {
 
       timers.release();
       expect(FakeSocket.instances.length, 'reconnected').to.equal(2);
+      await settle(el);
+      expect(text(part(el, 'connection')), 'an attempt after a loss is not a first sign-in').to.equal('Reconnecting…');
       const second = signIn();
       expect(second.sent[0]).to.deep.include({ type: 'hello', splits: 2 });
       second.reply({ type: 'seat', seat: seatView(1) });
@@ -200,6 +202,8 @@ describe('recovery: a control-center outage keeps the calls on screen', () => {
       await until(flowing, 'the agent video stopped during the outage');
       timers.release();
       expect(FakeSocket.instances.length, 'reconnected').to.equal(2);
+      await settle(el);
+      expect(text(part(el, 'connection'))).to.equal('Reconnecting…');
       signIn().reply({ type: 'call', call: connected() });
       await settle(el);
       expect(part(el, 'connection')!.dataset.state).to.equal('online');
