@@ -173,7 +173,8 @@ export class Rooms {
       const m = l.media;
       let alive = false;
       if (m) {
-        alive = listed?.has(m.room) ?? (await janus.exists(m.room).catch(() => false));
+        // Without the admin key Janus leaves private rooms out of its list: ask for a missing one.
+        alive = listed?.has(m.room) || (await janus.exists(m.room).catch(() => false));
       }
       if (m && alive) {
         const secret = this.keys ? this.keys.roomSecret(m.room) : null;
