@@ -19,6 +19,8 @@ export interface HttpDeps {
   demo: boolean;
   staticRoot: string;
   log: (message: string) => void;
+  /** This node's id, as /healthz reports it. */
+  node: string;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -59,7 +61,17 @@ async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse):
     if (!only(method, ['GET', 'HEAD'], res)) return;
     // With media off there is no Janus to be up; the extra field says why it is "down".
     const status = deps.rooms.status;
-    return json(res, 200, { ok: true, janus: status === 'up' ? 'up' : 'down', ...(status === 'none' ? { media: 'off' } : {}) });
+    // `journal: "full"` while appends fail: new commands are refused, live calls go on.
+    const journal = deps.cc.host.journalStatus;
+    return json(res, 200, {
+      ok: true,
+      janus: status === 'up' ? 'up' : 'down',
+      ...(status === 'none' ? { media: 'off' } : {}),
+      journal,
+      // A single node always decides (a cluster node is a follower until it holds the lease).
+      role: 'leader',
+      node: deps.node,
+    });
   }
   if (path === '/v1/stats') {
     if (!only(method, ['GET'], res)) return;

@@ -119,7 +119,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const deps: EndpointDeps = { cc, auth, rateLimit: config.rateLimit, log, guard };
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
-  const http = createServer(httpHandler({ cc, auth, rooms, demo: config.demo, staticRoot: config.staticRoot, log }));
+  // The node id is host:port, known once listening.
+  const httpDeps = { cc, auth, rooms, demo: config.demo, staticRoot: config.staticRoot, log, node: '' };
+  const http = createServer(httpHandler(httpDeps));
   let closing = false;
 
   http.on('upgrade', (req, socket: Duplex, head) => {
@@ -152,6 +154,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
   const port = (http.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  httpDeps.node = `${host}:${port}`;
 
   let closed: Promise<void> | null = null;
   const close = (closeOptions: CloseOptions = {}) =>
