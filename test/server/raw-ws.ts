@@ -21,7 +21,7 @@ export function rawConnect(port: number, path: string, options: { read?: boolean
     let closed = false;
     const closedP = new Promise<void>((r) => socket.once('close', () => ((closed = true), r())));
     socket.on('error', () => {});
-    let buf = Buffer.alloc(0);
+    let buf: Buffer = Buffer.alloc(0);
     let upgraded = false;
     const raw: RawSocket = { socket, frames: [], closed: closedP, isClosed: () => closed };
     socket.once('connect', () => {
