@@ -6,6 +6,7 @@
  *   npm run bench:load                                            # small: ~1 minute
  *   npm run bench:load -- --agents 1000 --splits 4 --rate 300 --seconds 60
  *   npm run bench:load -- --find-max                              # most agents × splits with p99 offer < 20 ms
+ *                                                                 # at --rate (with --scale-rate: rate grows with the floor)
  *   npm run bench:load -- --flood                                 # /healthz latency while a client floods and never reads
  *
  * Processes: this one (orchestrator: starts everything, samples the server's CPU and RSS and
@@ -33,6 +34,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '20' },
     'talk-ms': { type: 'string', default: '1000' },
     'find-max': { type: 'boolean', default: false },
+    'scale-rate': { type: 'boolean', default: false },
     flood: { type: 'boolean', default: false },
     'no-journal': { type: 'boolean', default: false },
   },
@@ -77,6 +79,8 @@ interface Trial {
   serverRssMiB: number;
   healthz: Quantiles;
   connectFailures: number;
+  /** Connections the server closed 4004 (did not read). */
+  slowClosed: number;
 }
 
 interface Quantiles {
@@ -105,7 +109,7 @@ function procSample(pid: number): { cpuS: number; rssMiB: number } {
   return { cpuS: ticks / 100, rssMiB: rss ? Number(rss[1]) / 1024 : NaN };
 }
 
-async function startServer(): Promise<{ child: ChildProcess; url: string; db: string }> {
+async function startServer(): Promise<{ child: ChildProcess; url: string; db: string; slowClosed: () => number }> {
   const db = join(os.tmpdir(), `bench-load-${process.pid}-${Date.now()}.db`);
   const flags = [
     '--port', '0', '--janus-url', 'none', '--secret', SECRET, '--db', db,
@@ -114,7 +118,16 @@ async function startServer(): Promise<{ child: ChildProcess; url: string; db: st
     '--calls-per-minute-per-customer', '1000000',
     ...(args['no-journal'] ? ['--no-journal'] : []),
   ];
-  const child = spawn(process.execPath, [join(root, 'bin/multi-seat-server.js'), ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(root, 'bin/multi-seat-server.js'), ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The server's log: counted (a flooder closed 4004 is one line each), anything else shown.
+  let slow = 0;
+  child.stderr!.on('data', (d: Buffer) => {
+    for (const line of d.toString().split('\n')) {
+      if (!line) continue;
+      if (line.includes('does not read')) slow++;
+      else process.stderr.write(line + '\n');
+    }
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -124,7 +137,7 @@ async function startServer(): Promise<{ child: ChildProcess; url: string; db: st
     });
     child.once('exit', (code) => reject(new Error(`the server exited with ${code}: ${out}`)));
   });
-  return { child, url, db };
+  return { child, url, db, slowClosed: () => slow };
 }
 
 function worker(file: string, env: Record<string, string>): ChildProcess {
@@ -222,6 +235,7 @@ async function trial(agents: number, splits: number, rate: number, seconds: numb
       serverRssMiB: Math.max(rssMax, after.rssMiB),
       healthz: quantiles(health),
       connectFailures: callers.connectFailures + agentsR.connectFailures,
+      slowClosed: server.slowClosed(),
     };
   } finally {
     for (const c of children.reverse()) await stop(c);
@@ -250,6 +264,7 @@ function print(rows: Trial[]): void {
   const widths = cols.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
   for (const r of cells) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
   for (const t of rows) if (t.connectFailures) console.log(`(${t.agents} × ${t.splits}: ${t.connectFailures} connections failed)`);
+  for (const t of rows) if (t.slowClosed) console.log(`(${t.agents} × ${t.splits}: ${t.slowClosed} connections closed 4004, not reading)`);
 }
 
 const cpus = os.cpus();
@@ -262,12 +277,14 @@ console.log('');
 const talkMs = Number(args['talk-ms']);
 const splits = Number(args.splits);
 if (args['find-max']) {
-  // Same calls per agent per second as the requested run; double the floor until p99 offer ≥ 20 ms.
+  // Double the floor until p99 offer ≥ 20 ms, at the same calls/s (or, with --scale-rate, the
+  // same calls per agent per second as the requested run).
   const perAgent = Number(args.rate) / Number(args.agents);
   const rows: Trial[] = [];
   let best: Trial | null = null;
   for (let agents = Number(args.agents); agents <= 64_000; agents *= 2) {
-    const t = await trial(agents, splits, Math.round(perAgent * agents), Number(args.seconds), talkMs, false);
+    const rate = args['scale-rate'] ? Math.round(perAgent * agents) : Number(args.rate);
+    const t = await trial(agents, splits, rate, Number(args.seconds), talkMs, false);
     rows.push(t);
     console.log(`  ${agents} × ${splits}: p99 offer ${ms(t.offer.p99)} ms, lost ${t.lost}`);
     if (t.offer.p99 >= 20 || t.lost > 0 || t.connectFailures > 0) break;

@@ -29,6 +29,8 @@ export interface EndpointDeps {
 
 /** After a 4004/4005 close frame, how long a peer that does not read gets before the socket is cut. */
 const CLOSE_GRACE_MS = 2000;
+/** How long a client over its message rate is not read from. */
+const READ_PAUSE_MS = 250;
 
 export abstract class Connection<M extends { type: string; id: string }> implements Peer {
   protected readonly cc: ControlCenter;
@@ -38,6 +40,7 @@ export abstract class Connection<M extends { type: string; id: string }> impleme
   protected readonly guard: Guard;
   private readonly liveness: Liveness;
   protected closed = false;
+  private readPaused = false;
 
   constructor(
     protected readonly ws: WebSocket,
@@ -63,6 +66,16 @@ export abstract class Connection<M extends { type: string; id: string }> impleme
     ws.on('message', (data, isBinary) => {
       this.liveness.alive();
       const allowed = this.limiter.take();
+      // Over its message rate: stop reading from this client for a moment, so a flood waits in
+      // its own TCP buffers instead of being parsed (and answered) here ahead of everyone else.
+      if (!allowed && !this.readPaused && !this.closed) {
+        this.readPaused = true;
+        ws.pause();
+        setTimeout(() => {
+          this.readPaused = false;
+          if (!this.closed) ws.resume();
+        }, READ_PAUSE_MS).unref();
+      }
       try {
         this.receive(isBinary ? null : data.toString(), allowed);
       } catch (e) {
@@ -108,6 +121,8 @@ export abstract class Connection<M extends { type: string; id: string }> impleme
   protected lose(code: number, reason: string): void {
     if (this.closed) return;
     this.close(code, reason);
+    // Read nothing more from it: a flooder's frames would only be parsed to be dropped.
+    this.ws.pause();
     this.gone();
     setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
   }
