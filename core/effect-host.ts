@@ -18,6 +18,8 @@ import { Throttle } from './throttle.js';
 export interface Outbox {
   seat(seatId: string, view: SeatView): void;
   call(customerId: string, view: CustomerCallView): void;
+  /** The customer signed in and has no live call. */
+  noCall(customerId: string): void;
   /** Every signed-in agent hears the number of waiting calls. */
   waiting(waiting: number): void;
   /** Whether this customer has a connection to tell its place to. */
@@ -202,6 +204,9 @@ export class EffectHost {
             else this.toldPosition.delete(e.customerId);
             this.outbox.call(e.customerId, e.call);
             queueMoved = true;
+            break;
+          case 'no-call':
+            this.outbox.noCall(e.customerId);
             break;
           case 'queue':
             queueMoved = true;

@@ -10,6 +10,8 @@ export type Effect =
   | { type: 'seat'; seatId: string; seat: SeatView }
   /** Send this call to its customer. */
   | { type: 'call'; customerId: string; call: CustomerCallView }
+  /** A customer signed in with no live call: a page still showing one shows it ended. */
+  | { type: 'no-call'; customerId: string }
   /** The number of waiting calls changed (agents are told, throttled by the sender). */
   | { type: 'queue'; waiting: number }
   /** Create a private media room; answer with a `room-ready` event carrying the same key. */

@@ -545,6 +545,7 @@ export class Engine implements ViewSource {
     const known = this.customers.get(customerId);
     if (!known) {
       this.customers.set(customerId, { id: customerId, online: true, callId: null });
+      this.out.push({ type: 'no-call', customerId });
       return;
     }
     if (!known.online) {
@@ -554,6 +555,7 @@ export class Engine implements ViewSource {
     // R16: the customer is sent its live call at once.
     const call = known.callId ? this.calls.get(known.callId) : undefined;
     if (call) this.touchCall(call);
+    else this.out.push({ type: 'no-call', customerId });
   }
 
   private onCallerLost(customerId: string, now: number): void {

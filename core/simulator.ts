@@ -104,6 +104,7 @@ export class Simulator {
       outbox: {
         seat: (seatId, view) => this.agents.get(seatId)?.deliver({ type: 'seat', seat: view }),
         call: (customerId, view) => this.callers.get(customerId)?.deliver({ type: 'call', call: view }),
+        noCall: (customerId) => this.callers.get(customerId)?.deliver({ type: 'no-call' }),
         waiting: (waiting) => {
           for (const a of this.agents.values()) a.deliver({ type: 'queue', waiting });
         },

@@ -38,8 +38,6 @@ export class CallerConnection extends Connection<CallerMessage> {
       this.claims = { name: identity.name ?? null, priority: identity.priority ?? 0 };
       this.ok(m.id);
       this.cc.bindCustomer(customerId, this);
-      // A page still showing a call from before a lost connection or a restart learns it is over.
-      if (!this.cc.engine.customerView(customerId)) this.send({ type: 'no-call' });
     });
   }
 

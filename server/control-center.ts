@@ -65,6 +65,7 @@ export class ControlCenter {
     const outbox: Outbox = {
       seat: (seatId, view) => this.agents.get(seatId)?.send({ type: 'seat', seat: present ? present.seat(view, seatId) : view }),
       call: (customerId, view) => this.customers.get(customerId)?.send({ type: 'call', call: present ? present.call(view, customerId) : view }),
+      noCall: (customerId) => this.customers.get(customerId)?.send({ type: 'no-call' }),
       waiting: (waiting) => {
         for (const peer of this.agents.values()) peer.send({ type: 'queue', waiting });
       },
