@@ -36,12 +36,12 @@ export class AgentConnection extends Connection<AgentMessage> {
       this.seatId = seatId;
       this.ok(m.id);
       this.cc.bindAgent(seatId, this);
-    });
+    }, this);
   }
 
   protected command(m: AgentMessage): void {
     if (m.type === 'hello' || m.type === 'ping' || this.seatId === null) return;
-    this.cc.apply(agentEvent(this.seatId, m, this.cc.now), this.answer(m.id));
+    this.cc.apply(agentEvent(this.seatId, m, this.cc.now), this.answer(m.id), this);
   }
 
   protected gone(): void {

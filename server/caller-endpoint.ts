@@ -38,7 +38,7 @@ export class CallerConnection extends Connection<CallerMessage> {
       this.claims = { name: identity.name ?? null, priority: identity.priority ?? 0 };
       this.ok(m.id);
       this.cc.bindCustomer(customerId, this);
-    });
+    }, this);
   }
 
   protected command(m: CallerMessage): void {
@@ -51,9 +51,9 @@ export class CallerConnection extends Connection<CallerMessage> {
       // the token's name wins; a name the customer typed itself is marked unverified.
       event.priority = Math.min(m.type === 'call' && m.priority !== undefined ? m.priority : this.claims.priority, this.claims.priority);
       if (this.claims.name !== null) event.name = this.claims.name;
-      else if (event.name !== null) Object.assign(event, { verified: false });
+      else if (event.name !== null) event.verified = false;
     }
-    this.cc.apply(event, this.answer(m.id));
+    this.cc.apply(event, this.answer(m.id), this);
   }
 
   protected gone(): void {

@@ -13,13 +13,14 @@ import type WebSocket from 'ws';
 import type { ErrorCode, Role, ServerMessage } from '../core/protocol.js';
 import { CloseCode, MAX_ID_LENGTH } from '../core/protocol.js';
 import type { Auth, Identity } from './auth.js';
-import type { ControlCenter, Outcome, Peer } from './control-center.js';
+import type { Outcome } from '../core/effect-host.js';
+import type { Floor, Peer } from './floor.js';
 import { defaultLimits, Guard } from './limits.js';
 import { Liveness } from './liveness.js';
 import { RateLimit } from './rate-limit.js';
 
 export interface EndpointDeps {
-  cc: ControlCenter;
+  cc: Floor;
   auth: Auth;
   rateLimit: { perSecond: number; burst: number };
   log: (message: string) => void;
@@ -33,7 +34,7 @@ const CLOSE_GRACE_MS = 2000;
 const READ_PAUSE_MS = 250;
 
 export abstract class Connection<M extends { type: string; id: string }> implements Peer {
-  protected readonly cc: ControlCenter;
+  protected readonly cc: Floor;
   private readonly auth: Auth;
   private readonly limiter: RateLimit;
   private readonly log: (message: string) => void;

@@ -10,20 +10,12 @@ import { EffectHost, type JournalWriter, type Outbox, type Outcome } from '../co
 import type { Engine } from '../core/engine.js';
 import type { EngineEvent } from '../core/events.js';
 import type { CallRecord, Counters } from '../core/model.js';
-import type { CustomerCallView, SeatView, ServerMessage } from '../core/protocol.js';
+import type { CustomerCallView, SeatView } from '../core/protocol.js';
+import type { Floor, Peer } from './floor.js';
 import type { Records } from './records.js';
 import type { Rooms } from './rooms.js';
 
-export type { Outcome };
-
-/** One client connection, as the control center needs it. */
-export interface Peer {
-  send(message: ServerMessage): void;
-  /** The seat or customer this peer spoke for is gone (signed out, grace over). */
-  signedOut(): void;
-  /** A newer connection took over this identity: close with 4002. */
-  replaced(): void;
-}
+export type { Outcome, Peer };
 
 /** Fills in what each party alone may see (its own media token) before a view leaves. */
 export interface Presenter {
@@ -45,7 +37,9 @@ export interface ControlCenterOptions {
   log?: (message: string) => void;
 }
 
-export class ControlCenter {
+/** The control center of a single node: it holds the engine and decides. */
+export class ControlCenter implements Floor {
+  readonly role = 'leader' as const;
   readonly engine: Engine;
   readonly host: EffectHost;
   private readonly clock: Clock;
@@ -97,6 +91,10 @@ export class ControlCenter {
 
   get waiting(): number {
     return this.engine.waiting;
+  }
+
+  get journalStatus() {
+    return this.host.journalStatus;
   }
 
   get counters(): Counters {
@@ -159,35 +157,38 @@ export class ControlCenter {
   }
 
   stats() {
-    // Queue names come from clients: a null-prototype table keeps `__proto__` a plain key.
-    const queues: Record<string, number> = Object.create(null) as Record<string, number>;
-    for (const call of this.engine.queuedCalls()) {
-      if (call.kind === 'consult') continue;
-      const q = call.queue ?? '';
-      queues[q] = (queues[q] ?? 0) + 1;
-    }
-    let signedIn = 0;
-    let ready = 0;
-    for (const seat of this.engine.allSeats()) {
-      signedIn++;
-      if (seat.ready && seat.online) ready++;
-    }
-    const calls: Record<string, number> = Object.create(null) as Record<string, number>;
-    for (const call of this.engine.liveCalls()) {
-      const seat = call.seatId ? this.engine.seat(call.seatId) : undefined;
-      const state = call.place === 'queued' || !seat || call.split === null ? 'queued' : seat.splits[call.split]!.state;
-      calls[state] = (calls[state] ?? 0) + 1;
-    }
+    const floor = floorStats(this.engine);
     return {
-      waiting: this.engine.waiting,
-      queues,
-      seats: { signedIn, ready, connected: this.agents.size },
+      ...floor,
+      seats: { ...floor.seats, connected: this.agents.size },
       customers: { connected: this.customers.size },
-      calls,
-      counters: { ...this.engine.counters },
       janus: this.rooms.status,
       rooms: this.rooms.count,
       journal: this.host.journalStatus,
     };
   }
+}
+
+/** What the engine says about the floor, for `/v1/stats` (every node of a cluster has an engine). */
+export function floorStats(engine: Engine) {
+  // Queue names come from clients: a null-prototype table keeps `__proto__` a plain key.
+  const queues: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const call of engine.queuedCalls()) {
+    if (call.kind === 'consult') continue;
+    const q = call.queue ?? '';
+    queues[q] = (queues[q] ?? 0) + 1;
+  }
+  let signedIn = 0;
+  let ready = 0;
+  for (const seat of engine.allSeats()) {
+    signedIn++;
+    if (seat.ready && seat.online) ready++;
+  }
+  const calls: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const call of engine.liveCalls()) {
+    const seat = call.seatId ? engine.seat(call.seatId) : undefined;
+    const state = call.place === 'queued' || !seat || call.split === null ? 'queued' : seat.splits[call.split]!.state;
+    calls[state] = (calls[state] ?? 0) + 1;
+  }
+  return { waiting: engine.waiting, queues, seats: { signedIn, ready }, calls, counters: { ...engine.counters } };
 }

@@ -9,11 +9,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Role } from '../core/protocol.js';
 import type { Auth } from './auth.js';
-import type { ControlCenter } from './control-center.js';
+import type { Floor } from './floor.js';
 import type { Rooms } from './rooms.js';
 
 export interface HttpDeps {
-  cc: ControlCenter;
+  cc: Floor;
   auth: Auth;
   rooms: Rooms;
   demo: boolean;
@@ -62,14 +62,14 @@ async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse):
     // With media off there is no Janus to be up; the extra field says why it is "down".
     const status = deps.rooms.status;
     // `journal: "full"` while appends fail: new commands are refused, live calls go on.
-    const journal = deps.cc.host.journalStatus;
+    const journal = deps.cc.journalStatus;
     return json(res, 200, {
       ok: true,
       janus: status === 'up' ? 'up' : 'down',
       ...(status === 'none' ? { media: 'off' } : {}),
       journal,
-      // A single node always decides (a cluster node is a follower until it holds the lease).
-      role: 'leader',
+      // A single node always decides; a cluster node is a follower until it holds the lease.
+      role: deps.cc.role,
       node: deps.node,
     });
   }
@@ -87,7 +87,7 @@ async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse):
     const raw = url.searchParams.get('limit');
     const limit = raw === null ? DEFAULT_LIMIT : Number(raw);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return json(res, 400, { error: `limit must be an integer from 1 to ${MAX_LIMIT}` });
-    return json(res, 200, { calls: who === 'all' ? deps.cc.recent(limit) : deps.cc.recent(limit, who.seat) });
+    return json(res, 200, { calls: await (who === 'all' ? deps.cc.recent(limit) : deps.cc.recent(limit, who.seat)) });
   }
   if (deps.demo && path === '/v1/dev-token') {
     if (!only(method, ['POST'], res)) return;

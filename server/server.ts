@@ -20,6 +20,7 @@ import { metaValue, openDatabase } from './database.js';
 import { httpHandler } from './http.js';
 import { JanusAdmin } from './janus-admin.js';
 import { Guard } from './limits.js';
+import { acceptProxyProtocol, clientAddress, TrustedProxies } from './client-address.js';
 import { admitConnection, FORBIDDEN_ORIGIN, originAllowed } from './origin.js';
 import { Records } from './records.js';
 import { recover, SnapshottingJournal, type Recovered } from './recovery.js';
@@ -120,8 +121,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   // The node id is host:port, known once listening.
-  const httpDeps = { cc, auth, rooms, demo: config.demo, staticRoot: config.staticRoot, log, node: '' };
+  const httpDeps = { cc, auth, rooms, demo: config.demo, staticRoot: config.staticRoot, log, node: '', guard, metricsToken: config.access.metricsToken };
   const http = createServer(httpHandler(httpDeps));
+  // Behind a load balancer (--trusted-proxies): the client's address from its PROXY header or X-Forwarded-For.
+  const trustedProxies = new TrustedProxies(config.access.trustedProxies);
+  acceptProxyProtocol(http, trustedProxies);
   let closing = false;
 
   http.on('upgrade', (req, socket: Duplex, head) => {
@@ -139,8 +143,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
+      // A socket refused below may still get a bad frame (invalid UTF-8) before it is gone: an
+      // 'error' without a listener would throw and take the whole control center with it.
+      ws.on('error', (e) => log(`socket error: ${e.message}`));
       // Over the per-address connection limit: closed at once with 4005.
-      if (!admitConnection(guard, req, ws)) return;
+      if (!admitConnection(guard, req, ws, clientAddress(req, trustedProxies), Kind === AgentConnection ? 'agent' : 'caller')) return;
       new Kind(ws, deps);
     });
   });
