@@ -183,10 +183,13 @@ export class JanusAdmin extends EventEmitter {
       secretFor?: (room: number) => string;
       room?: number;
       pin?: string;
+      /** Ids not to pick (rooms live elsewhere in a pool of Janus servers). */
+      avoid?: (room: number) => boolean;
     } = {},
   ): Promise<Room> {
     for (let attempt = 0; ; attempt++) {
-      const id = options.room ?? randomInt(1, ROOM_ID_MAX);
+      let id = options.room ?? randomInt(1, ROOM_ID_MAX);
+      for (let i = 0; options.room === undefined && options.avoid?.(id) && i < 10; i++) id = randomInt(1, ROOM_ID_MAX);
       const secretFor = options.secretFor ?? this.opts.roomSecret;
       const room: Room = {
         room: id,
@@ -233,6 +236,21 @@ export class JanusAdmin extends EventEmitter {
       room: r.room,
       description: r.description ?? '',
     }));
+  }
+
+  /**
+   * The load Janus reports: every room it lists (private ones need the admin key) and the
+   * participants in them (VideoRoom `list` gives `num_participants` per room).
+   */
+  async load(): Promise<{ rooms: number; participants: number }> {
+    const data = await this.plugin({ request: 'list', ...(this.opts.adminKey ? { admin_key: this.opts.adminKey } : {}) });
+    const list = (data['list'] as { num_participants?: number }[] | undefined) ?? [];
+    return { rooms: list.length, participants: list.reduce((n, r) => n + (Number(r.num_participants) || 0), 0) };
+  }
+
+  /** The WebSocket URL this client talks to. */
+  get url(): string {
+    return this.opts.url;
   }
 
   async exists(room: number): Promise<boolean> {
