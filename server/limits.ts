@@ -4,6 +4,7 @@
  * counters that enforce the per-address and per-identity ones. README "Security and
  * reliability" lists them.
  */
+import { parseTrustedProxies } from './client-address.js';
 import { RateLimit } from './rate-limit.js';
 
 export interface Limits {
@@ -55,6 +56,8 @@ export const LIMIT_FLAGS = [
   { name: 'secrets', kind: 'string', help: 'more HS256 keys, kid1:secret1,kid2:secret2; a token whose header has a kid is checked with that key only' },
   { name: 'allowed-origins', kind: 'string', help: 'comma list of browser origins allowed to open WebSockets (default: any); no Origin header is always allowed' },
   { name: 'records-token', kind: 'string', help: 'a bearer token that may read every call record (GET /v1/calls), besides supervisor tokens' },
+  { name: 'trusted-proxies', kind: 'string', help: 'comma list of proxy addresses/CIDRs whose PROXY header or X-Forwarded-For names the client (default: none, the socket address counts)' },
+  { name: 'metrics-token', kind: 'string', help: 'a bearer token GET /metrics requires (default: /metrics is open to whoever reaches the port)' },
 ] as const;
 
 const INT_FLAG_KEYS: Record<string, keyof Limits> = {
@@ -75,10 +78,17 @@ export interface Access {
   allowedOrigins: string[] | null;
   /** A static bearer token that may read every call record. */
   recordsToken: string | null;
+  /**
+   * Load balancers (addresses, CIDRs) whose PROXY protocol header or X-Forwarded-For says who
+   * the client is (client-address.ts); empty: the socket's peer is the client.
+   */
+  trustedProxies: string[];
+  /** A bearer token `GET /metrics` requires; null: open to whoever reaches the port. */
+  metricsToken: string | null;
 }
 
 export function defaultAccess(): Access {
-  return { secrets: [], allowedOrigins: null, recordsToken: null };
+  return { secrets: [], allowedOrigins: null, recordsToken: null, trustedProxies: [], metricsToken: null };
 }
 
 /** `12h`, `30m`, `45s`, `2d` or plain seconds → ms; throws on anything else. */
@@ -158,6 +168,13 @@ export function limitsFromFlags(get: (name: string) => string | number | boolean
     if (records.length < 16) throw new Error('--records-token must be at least 16 characters');
     access.recordsToken = records;
   }
+  const proxies = get('trusted-proxies');
+  if (typeof proxies === 'string') access.trustedProxies = parseTrustedProxies(proxies);
+  const metrics = get('metrics-token');
+  if (typeof metrics === 'string') {
+    if (metrics.length < 16) throw new Error('--metrics-token must be at least 16 characters');
+    access.metricsToken = metrics;
+  }
   return { limits, access };
 }
 
@@ -200,13 +217,16 @@ export class KeyedBuckets {
 /**
  * The per-address and per-identity state every connection of one server shares: open
  * connections and the hello rate by address, the call rate by customer. Addresses are the
- * socket's remote address (behind a proxy that is the proxy: raise the limits there).
+ * client's (client-address.ts): the socket's peer, or behind a proxy in `--trusted-proxies` the
+ * address its PROXY header or X-Forwarded-For names.
  */
 export class Guard {
   private readonly open = new Map<string, number>();
   private readonly hellos: KeyedBuckets;
   private readonly calls: KeyedBuckets;
   private readonly addresses = new WeakMap<object, string>();
+  private readonly roles = new WeakMap<object, 'agent' | 'caller'>();
+  private readonly byRole = { agent: 0, caller: 0 };
 
   constructor(
     readonly limits: Limits,
@@ -222,11 +242,15 @@ export class Guard {
   }
 
   /** Counts a new connection from `address`; false (nothing counted) when that address is full. */
-  connect(socket: object, address: string): boolean {
+  connect(socket: object, address: string, role?: 'agent' | 'caller'): boolean {
     const n = this.open.get(address) ?? 0;
     if (n >= this.limits.connectionsPerAddress) return false;
     this.open.set(address, n + 1);
     this.addresses.set(socket, address);
+    if (role) {
+      this.roles.set(socket, role);
+      this.byRole[role]++;
+    }
     return true;
   }
 
@@ -234,6 +258,11 @@ export class Guard {
     const address = this.addresses.get(socket);
     if (address === undefined) return;
     this.addresses.delete(socket);
+    const role = this.roles.get(socket);
+    if (role) {
+      this.roles.delete(socket);
+      this.byRole[role]--;
+    }
     const n = (this.open.get(address) ?? 1) - 1;
     if (n <= 0) this.open.delete(address);
     else this.open.set(address, n);
@@ -246,5 +275,15 @@ export class Guard {
 
   connections(address: string): number {
     return this.open.get(address) ?? 0;
+  }
+
+  /** Open WebSocket connections admitted, by endpoint (`/metrics`). */
+  openByRole(): { agent: number; caller: number } {
+    return { ...this.byRole };
+  }
+
+  /** The address a connection was counted under (its client's). */
+  addressOf(socket: object): string | undefined {
+    return this.addresses.get(socket);
   }
 }

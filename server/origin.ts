@@ -40,9 +40,15 @@ export const FORBIDDEN_ORIGIN = 'HTTP/1.1 403 Forbidden\r\nConnection: close\r\n
  * Counts an upgraded connection against its address; over the per-address limit it is closed
  * at once with 4005 (a browser's script sees that code, not an HTTP status) and false returned.
  */
-export function admitConnection(guard: Guard, req: IncomingMessage, ws: WebSocket): boolean {
-  const address = req.socket.remoteAddress ?? 'unknown';
-  if (!guard.connect(ws, address)) {
+export function admitConnection(
+  guard: Guard,
+  req: IncomingMessage,
+  ws: WebSocket,
+  /** The client's address (client-address.ts); default the socket's peer. */
+  address: string = req.socket.remoteAddress ?? 'unknown',
+  role?: 'agent' | 'caller',
+): boolean {
+  if (!guard.connect(ws, address, role)) {
     ws.close(CloseCode.rateLimited, 'too many connections from this address');
     setTimeout(() => ws.terminate(), 2000).unref();
     return false;
