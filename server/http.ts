@@ -3,6 +3,7 @@
  * its own seat's, a supervisor or the `--records-token` every one), and in demo mode a token
  * mint plus the demo pages. Everything else is 404.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,6 +11,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { Role } from '../core/protocol.js';
 import type { Auth } from './auth.js';
 import type { Floor } from './floor.js';
+import { METRICS_CONTENT_TYPE, nodeMetrics, renderMetrics, type MetricsInput } from './metrics.js';
 import type { Rooms } from './rooms.js';
 
 export interface HttpDeps {
@@ -21,6 +23,12 @@ export interface HttpDeps {
   log: (message: string) => void;
   /** This node's id, as /healthz reports it. */
   node: string;
+  /** `/metrics`: open connections by endpoint (limits.ts Guard). */
+  guard?: { openByRole(): { agent: number; caller: number } };
+  /** `/metrics` requires this bearer when set (`--metrics-token`). */
+  metricsToken?: string | null;
+  /** `/metrics` input; default: this node's own figures (metrics.ts nodeMetrics). A cluster member sets it. */
+  metrics?: () => MetricsInput | Promise<MetricsInput>;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -73,6 +81,16 @@ async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse):
       node: deps.node,
     });
   }
+  if (path === '/metrics') {
+    if (!only(method, ['GET'], res)) return;
+    // Open like /healthz unless --metrics-token is set (then only with that bearer).
+    if (deps.metricsToken && !sameSecret(/^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '', deps.metricsToken))
+      return unauthorized(res, 'the metrics token is required');
+    const input = deps.metrics ? await deps.metrics() : nodeMetrics(deps as Parameters<typeof nodeMetrics>[0]);
+    const text = renderMetrics(input);
+    res.writeHead(200, { 'Content-Type': METRICS_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+    return void res.end(text);
+  }
   if (path === '/v1/stats') {
     if (!only(method, ['GET'], res)) return;
     const who = bearer(deps, req);
@@ -112,6 +130,13 @@ function bearer(deps: HttpDeps, req: IncomingMessage): 'all' | { seat: string } 
   const v = deps.auth.checkAny(m[1]!);
   if (!v.ok) return null;
   return v.role === 'supervisor' ? 'all' : v.role === 'agent' ? { seat: v.sub } : 'caller';
+}
+
+/** Compares without leaking where the first difference is. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
 }
 
 function unauthorized(res: ServerResponse, error: string): void {
