@@ -14,6 +14,8 @@ interface Flag {
   name: string;
   kind: Kind;
   help: string;
+  /** May be given several times (its variable: a comma list): one per Janus of the pool. */
+  multi?: boolean;
 }
 
 const FLAGS: Flag[] = [
@@ -21,12 +23,14 @@ const FLAGS: Flag[] = [
   { name: 'port', kind: 'int', help: 'port to listen on (default 8787; 0 picks one)' },
   { name: 'secret', kind: 'string', help: 'HS256 secret for tokens (required outside demo mode)' },
   { name: 'demo', kind: 'flag', help: 'serve POST /v1/dev-token and the demo pages' },
-  { name: 'janus-url', kind: 'string', help: `Janus WebSocket API (default ${DEFAULT_JANUS_URL}); "none" runs without media` },
-  { name: 'janus-public-url', kind: 'string', help: 'Janus URL told to browsers (default: --janus-url)' },
-  { name: 'janus-api-secret', kind: 'string', help: "Janus' api_secret, if it sets one" },
-  { name: 'janus-admin-key', kind: 'string', help: "the VideoRoom plugin's admin_key, if it sets one" },
-  { name: 'janus-admin-url', kind: 'string', help: "Janus' admin API (e.g. http://127.0.0.1:7088/admin), needed when Janus sets token_auth" },
-  { name: 'janus-admin-secret', kind: 'string', help: "Janus' admin_secret, for --janus-admin-url" },
+  { name: 'janus-url', kind: 'string', multi: true, help: `Janus WebSocket API (default ${DEFAULT_JANUS_URL}); "none" runs without media; repeat it (or a comma list in the variable) for a pool` },
+  { name: 'janus-public-url', kind: 'string', multi: true, help: 'Janus URL told to browsers (default: --janus-url); one, or one per --janus-url' },
+  { name: 'janus-api-secret', kind: 'string', multi: true, help: "Janus' api_secret, if it sets one; one, or one per --janus-url" },
+  { name: 'janus-admin-key', kind: 'string', multi: true, help: "the VideoRoom plugin's admin_key, if it sets one; one, or one per --janus-url" },
+  { name: 'janus-admin-url', kind: 'string', multi: true, help: "Janus' admin API (e.g. http://127.0.0.1:7088/admin), needed when Janus sets token_auth; one per --janus-url" },
+  { name: 'janus-admin-secret', kind: 'string', multi: true, help: "Janus' admin_secret, for --janus-admin-url; one, or one per --janus-url" },
+  { name: 'janus-grace-ms', kind: 'int', help: 'a Janus down this long is lost: its calls get rooms on the others (default 3000)' },
+  { name: 'janus-load-every-ms', kind: 'int', help: 'how often each Janus is asked for its rooms and participants (default 5000; 0: never)' },
   { name: 'ring-timeout-ms', kind: 'int', help: 'R7: how long an offer rings (default 20000)' },
   { name: 'reject-delay-ms', kind: 'int', help: 'R8: how long a rejected call avoids that seat (default 10000)' },
   { name: 'wrapup-ms', kind: 'int', help: 'R11: wrap-up after a call (default 0)' },
@@ -58,7 +62,7 @@ export function usage(): string {
 
 /** Flags and environment → server options; throws UsageError on anything it cannot use. */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions | 'help' {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -66,7 +70,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions 
       allowPositionals: false,
       options: {
         help: { type: 'boolean', short: 'h' },
-        ...Object.fromEntries(FLAGS.map((f) => [f.name, { type: f.kind === 'flag' ? ('boolean' as const) : ('string' as const) }])),
+        ...Object.fromEntries(FLAGS.map((f) => [f.name, { type: f.kind === 'flag' ? ('boolean' as const) : ('string' as const), multiple: f.multi === true }])),
       },
     }));
   } catch (e) {
@@ -74,12 +78,20 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions 
   }
   if (values['help']) return 'help';
 
-  const raw = (f: Flag): string | boolean | undefined => values[f.name] ?? env[envName(f.name)];
+  const raw = (f: Flag): string | boolean | string[] | undefined => values[f.name] ?? env[envName(f.name)];
   const get = new Map<string, string | number | boolean | undefined>();
+  // Per-Janus flags, given once per server (the variable: a comma list).
+  const lists = new Map<string, string[]>();
   for (const f of FLAGS) {
-    const v = raw(f);
+    let v = raw(f);
+    if (f.multi && v !== undefined) {
+      const list = (Array.isArray(v) ? v : String(v).split(',')).map((x) => x.trim());
+      if (list.some((x) => x === '')) throw new UsageError(`--${f.name} needs a value`);
+      lists.set(f.name, list);
+      v = list[0];
+    }
     if (v === undefined) continue;
-    if (f.kind === 'flag') get.set(f.name, typeof v === 'boolean' ? v : flagValue(f.name, v));
+    if (f.kind === 'flag') get.set(f.name, typeof v === 'boolean' ? v : flagValue(f.name, String(v)));
     else if (f.kind === 'int') get.set(f.name, intValue(f.name, String(v)));
     else {
       if (v === '' || typeof v !== 'string') throw new UsageError(`--${f.name} needs a value`);
@@ -95,8 +107,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions 
   if (strategy !== undefined && !strategyNames().includes(strategy))
     throw new UsageError(`--strategy must be one of: ${strategyNames().join(', ')}`);
   const janusUrl = s('janus-url');
-  if (janusUrl !== undefined && janusUrl !== 'none' && !/^wss?:\/\//.test(janusUrl))
-    throw new UsageError('--janus-url must be a ws:// or wss:// URL, or "none"');
+  const janusUrls = lists.get('janus-url') ?? [];
+  for (const u of janusUrls)
+    if (!(u === 'none' && janusUrls.length === 1) && !/^wss?:\/\//.test(u)) throw new UsageError('--janus-url must be a ws:// or wss:// URL, or "none"');
+  const janusServers = janusUrls.length > 1 ? janusPool(janusUrls, lists) : undefined;
   const demo = (get.get('demo') as boolean | undefined) ?? false;
   const secret = s('secret');
   if (!demo && !secret && s('secrets') === undefined) throw new UsageError(`--secret (or ${envName('secret')}) is required outside --demo`);
@@ -119,6 +133,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions 
     janusAdminKey: s('janus-admin-key'),
     janusAdminUrl: s('janus-admin-url'),
     janusAdminSecret: s('janus-admin-secret'),
+    janusServers,
+    janusGraceMs: n('janus-grace-ms'),
+    janusLoadEveryMs: n('janus-load-every-ms'),
     db: s('db'),
     limits: guarded.limits,
     access: guarded.access,
@@ -134,6 +151,33 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions 
       strategy,
     } as ServerOptions['engine'],
   };
+}
+
+/** Several --janus-url: each per-server flag is given once (for every server) or once per server, in order. */
+function janusPool(urls: string[], lists: Map<string, string[]>): NonNullable<ServerOptions['janusServers']> {
+  const per = (name: string): (string | undefined)[] => {
+    const l = lists.get(name);
+    if (!l) return urls.map(() => undefined);
+    if (l.length === 1) return urls.map(() => l[0]);
+    if (l.length === urls.length) return l;
+    throw new UsageError(`--${name} is given ${l.length} times for ${urls.length} --janus-url: give it once, or once per --janus-url`);
+  };
+  const publicUrl = per('janus-public-url');
+  if (lists.get('janus-public-url')?.length === 1) throw new UsageError('--janus-public-url must be given once per --janus-url (each Janus is told to browsers by its own URL)');
+  const adminUrl = per('janus-admin-url');
+  if (lists.get('janus-admin-url')?.length === 1) throw new UsageError('--janus-admin-url must be given once per --janus-url (each Janus has its own admin API)');
+  const apiSecret = per('janus-api-secret');
+  const adminKey = per('janus-admin-key');
+  const adminSecret = per('janus-admin-secret');
+  return urls.map((url, i) => {
+    const j: NonNullable<ServerOptions['janusServers']>[number] = { url };
+    if (publicUrl[i] !== undefined) j.publicUrl = publicUrl[i]!;
+    if (apiSecret[i] !== undefined) j.apiSecret = apiSecret[i]!;
+    if (adminKey[i] !== undefined) j.adminKey = adminKey[i]!;
+    if (adminUrl[i] !== undefined) j.adminUrl = adminUrl[i]!;
+    if (adminSecret[i] !== undefined) j.adminSecret = adminSecret[i]!;
+    return j;
+  });
 }
 
 function intValue(name: string, v: string): number {
@@ -168,7 +212,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     process.exit(1);
   }
   const c = server.config;
-  console.log(`multi-seat control center on ${server.url}${c.demo ? ' (demo: open it in a browser)' : ''}; janus ${c.janusUrl ?? 'none (no media)'}; records ${c.db}`);
+  console.log(`multi-seat control center on ${server.url}${c.demo ? ' (demo: open it in a browser)' : ''}; janus ${c.janusServers.map((j) => j.url).join(', ') || 'none (no media)'}; records ${c.db}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -27,6 +27,16 @@ export interface ServerConfig {
    */
   janusAdminUrl: string | null;
   janusAdminSecret: string | null;
+  /**
+   * The pool of Janus servers (each call's room on the least-loaded one up). Filled from the
+   * single `janus*` fields above when not given; empty without media. The first server's
+   * settings are also in the single fields.
+   */
+  janusServers: JanusServerConfig[];
+  /** A Janus down this long is lost: its calls' rooms are made again on the others. */
+  janusGraceMs: number;
+  /** How often each Janus is asked for its rooms and participants (0: never; local counts only). */
+  janusLoadEveryMs: number;
   engine: EngineConfig;
   /** SQLite file for call records and the journal, or `:memory:`. */
   db: string;
@@ -54,6 +64,18 @@ export interface ServerConfig {
 
 export const DEFAULT_JANUS_URL = 'ws://127.0.0.1:8188';
 
+/** One Janus of the pool. */
+export interface JanusServerConfig {
+  /** The WebSocket API the control center talks to. */
+  url: string;
+  /** What browsers are told (MediaInfo.server); unique in the pool. */
+  publicUrl: string;
+  apiSecret: string | null;
+  adminKey: string | null;
+  adminUrl: string | null;
+  adminSecret: string | null;
+}
+
 export function defaultServerConfig(): ServerConfig {
   return {
     host: '127.0.0.1',
@@ -66,6 +88,9 @@ export function defaultServerConfig(): ServerConfig {
     janusAdminKey: null,
     janusAdminUrl: null,
     janusAdminSecret: null,
+    janusServers: [],
+    janusGraceMs: 3000,
+    janusLoadEveryMs: 5000,
     engine: { ...defaultConfig },
     db: './data/calls.db',
     journal: true,
@@ -82,7 +107,9 @@ export function defaultServerConfig(): ServerConfig {
   };
 }
 
-export type ServerOptions = Partial<Omit<ServerConfig, 'engine' | 'rateLimit' | 'limits' | 'access'>> & {
+export type ServerOptions = Partial<Omit<ServerConfig, 'engine' | 'rateLimit' | 'limits' | 'access' | 'janusServers'>> & {
+  /** Several Janus servers; settings left out are taken from the single `janus*` options. */
+  janusServers?: Array<Partial<JanusServerConfig> & { url: string }>;
   engine?: Partial<EngineConfig>;
   rateLimit?: Partial<ServerConfig['rateLimit']>;
   limits?: Partial<Limits>;
@@ -99,12 +126,41 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
     rateLimit: { ...base.rateLimit, ...stripUndefined(options.rateLimit ?? {}) },
     limits: { ...base.limits, ...stripUndefined(options.limits ?? {}) },
     access: { ...base.access, ...stripUndefined(options.access ?? {}) },
+    janusServers: [],
   };
   // In demo mode without a secret, the server keeps one in its database (see server.ts).
   if (!config.secret && !config.demo && config.access.secrets.length === 0) throw new Error('a secret is required outside demo mode (--secret or MULTI_SEAT_SECRET)');
   if (config.janusUrl === 'none') config.janusUrl = null;
   config.janusPublicUrl ??= config.janusUrl;
+  config.janusServers = resolveJanusServers(config, options.janusServers);
+  const first = config.janusServers[0];
+  if (first) {
+    config.janusUrl = first.url;
+    config.janusPublicUrl = first.publicUrl;
+    config.janusApiSecret = first.apiSecret;
+    config.janusAdminKey = first.adminKey;
+    config.janusAdminUrl = first.adminUrl;
+    config.janusAdminSecret = first.adminSecret;
+  }
   return config;
+}
+
+function resolveJanusServers(config: ServerConfig, given: ServerOptions['janusServers']): JanusServerConfig[] {
+  const list = given?.length ? given : config.janusUrl ? [{ url: config.janusUrl, publicUrl: config.janusPublicUrl ?? config.janusUrl }] : [];
+  const servers = list.map((j) => ({
+    url: j.url,
+    publicUrl: j.publicUrl ?? j.url,
+    apiSecret: j.apiSecret !== undefined ? j.apiSecret : config.janusApiSecret,
+    adminKey: j.adminKey !== undefined ? j.adminKey : config.janusAdminKey,
+    adminUrl: j.adminUrl !== undefined ? j.adminUrl : config.janusAdminUrl,
+    adminSecret: j.adminSecret !== undefined ? j.adminSecret : config.janusAdminSecret,
+  }));
+  const seen = new Set<string>();
+  for (const j of servers) {
+    if (seen.has(j.publicUrl)) throw new Error(`two Janus servers are told to browsers as ${j.publicUrl}: each needs its own public URL`);
+    seen.add(j.publicUrl);
+  }
+  return servers;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

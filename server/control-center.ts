@@ -164,6 +164,8 @@ export class ControlCenter implements Floor {
       customers: { connected: this.customers.size },
       janus: this.rooms.status,
       rooms: this.rooms.count,
+      // Each Janus of the pool: status (up, down, lost), rooms, participants, our calls on it.
+      janusServers: this.rooms.servers(),
       journal: this.host.journalStatus,
     };
   }

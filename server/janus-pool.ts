@@ -16,7 +16,9 @@
  * control center finds, from a journaled `media`, which server a call's room is on.
  */
 import { EventEmitter } from 'node:events';
-import type { JanusAdmin } from './janus-admin.js';
+import type { ServerConfig } from './config.js';
+import { JanusAdmin } from './janus-admin.js';
+import type { MediaKeys } from './media-tokens.js';
 
 export type MemberStatus = 'up' | 'down' | 'lost';
 
@@ -220,4 +222,33 @@ export class JanusPool extends EventEmitter {
     }, this.graceMs);
     m.lostTimer.unref();
   }
+}
+
+/**
+ * The pool a control center runs with: one `JanusAdmin` per configured server, each with the
+ * control center's own token when its admin API is given (token_auth). Null without media.
+ */
+export function createJanusPool(
+  config: Pick<ServerConfig, 'janusServers' | 'janusKeepaliveMs' | 'janusReconnectMinMs' | 'janusReconnectMaxMs' | 'janusGraceMs' | 'janusLoadEveryMs'>,
+  keys: MediaKeys,
+  log: (message: string) => void,
+): JanusPool | null {
+  if (config.janusServers.length === 0) return null;
+  return new JanusPool(
+    config.janusServers.map((j) => ({
+      publicUrl: j.publicUrl,
+      admin: new JanusAdmin({
+        url: j.url,
+        apiSecret: j.apiSecret,
+        adminKey: j.adminKey,
+        adminUrl: j.adminUrl,
+        adminSecret: j.adminSecret,
+        token: j.adminUrl ? keys.ownToken() : null,
+        keepaliveMs: config.janusKeepaliveMs,
+        reconnectMinMs: config.janusReconnectMinMs,
+        reconnectMaxMs: config.janusReconnectMaxMs,
+      }),
+    })),
+    { graceMs: config.janusGraceMs, loadEveryMs: config.janusLoadEveryMs, log },
+  );
 }

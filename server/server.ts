@@ -18,7 +18,8 @@ import { ControlCenter } from './control-center.js';
 import type { EndpointDeps } from './connection.js';
 import { metaValue, openDatabase } from './database.js';
 import { httpHandler } from './http.js';
-import { JanusAdmin } from './janus-admin.js';
+import type { JanusAdmin } from './janus-admin.js';
+import { createJanusPool, type JanusPool } from './janus-pool.js';
 import { Guard } from './limits.js';
 import { acceptProxyProtocol, clientAddress, TrustedProxies } from './client-address.js';
 import { admitConnection, FORBIDDEN_ORIGIN, originAllowed } from './origin.js';
@@ -49,7 +50,10 @@ export interface RunningServer {
   config: ServerConfig;
   cc: ControlCenter;
   rooms: Rooms;
+  /** The first Janus of the pool (the only one without a pool). */
   janus: JanusAdmin | null;
+  /** Every Janus (server/janus-pool.ts); null without media. */
+  pool: JanusPool | null;
   /** What the start found in the journal. */
   recovered: Recovered | null;
   /**
@@ -76,22 +80,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   if (recovered?.resumed) log(`resumed from the journal in ${recovered.ms} ms (snapshot at ${recovered.fromSnapshot ?? 'none'}, ${recovered.replayed} events replayed)`);
   // Janus lockdown (server/media-tokens.ts): join tokens and room secrets derived from the secret.
   const mediaKeys = new MediaKeys(config.secret);
-  const janus = config.janusUrl
-    ? new JanusAdmin({
-        url: config.janusUrl,
-        apiSecret: config.janusApiSecret,
-        adminKey: config.janusAdminKey,
-        adminUrl: config.janusAdminUrl,
-        adminSecret: config.janusAdminSecret,
-        token: config.janusAdminUrl ? mediaKeys.ownToken() : null,
-        keepaliveMs: config.janusKeepaliveMs,
-        reconnectMinMs: config.janusReconnectMinMs,
-        reconnectMaxMs: config.janusReconnectMaxMs,
-      })
-    : null;
+  // The Janus servers (server/janus-pool.ts): one, or a pool; null without media.
+  const pool = createJanusPool(config, mediaKeys, log);
+  const janus = pool?.members[0]?.admin ?? null;
   // The engine needs the room announcer and the rooms need the engine: bind late.
   let cc: ControlCenter | null = null;
-  const rooms = new Rooms(janus, config.janusPublicUrl ?? '', (key, media) => cc?.apply({ type: 'room-ready', key, media, now: clock.now() }), log, mediaKeys);
+  const rooms = new Rooms(pool, config.janusPublicUrl ?? '', (key, media) => cc?.apply({ type: 'room-ready', key, media, now: clock.now() }), log, mediaKeys);
   cc = new ControlCenter({
     engine,
     clock,
@@ -111,8 +105,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   const auth = new Auth(config.secret, { secrets: config.access.secrets, maxTokenAgeMs: config.limits.maxTokenAgeMs, recordsToken: config.access.recordsToken });
 
-  janus?.start();
-  if (janus) await janus.waitUp(options.janusStartWaitMs ?? 2000).catch(() => log(`Janus at ${config.janusUrl} is not answering; calls wait for rooms until it does`));
+  pool?.start();
+  if (pool && !(await pool.waitUp(options.janusStartWaitMs ?? 2000)))
+    for (const m of pool.members) if (!m.up) log(`Janus at ${m.admin.url} is not answering; ${pool.size > 1 ? 'rooms go to the others' : 'calls wait for rooms'} until it does`);
   if (recovered?.resumed) rooms.restore(liveRooms(engine));
 
   // Per-address and per-identity limits shared by every connection (limits.ts).
@@ -201,11 +196,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
       await httpClosed;
-      await janus?.stop();
+      await pool?.stop();
       if (db.open) db.close();
     })());
 
-  return { url: `http://${host}:${port}`, port, config, cc, rooms, janus, recovered, close };
+  return { url: `http://${host}:${port}`, port, config, cc, rooms, janus, pool, recovered, close };
 }
 
 /** The rooms the replayed calls hold or need, for Janus to be reconciled with. */
