@@ -1,6 +1,7 @@
 /**
- * The Janus media adapter: real WebRTC through a Janus VideoRoom, one Janus session per adapter
- * and media token (= per seat when calls carry no token; with a locked Janus, `media.token` is
+ * The Janus media adapter: real WebRTC through a Janus VideoRoom, one Janus session per server
+ * (`media.server`: with a pool of Janus servers a seat's calls may be on several) and media token
+ * (= per seat and server when calls carry no token; with a locked Janus, `media.token` is
  * also the Janus session token, so each call's leg has its own session, ended with its last
  * leg), and per leg (= per split's call) a publisher handle (joins the call's room with its pin,
  * its join token and its party as `display`; publishes camera + microphone when asked) and a
@@ -20,7 +21,10 @@ import type { JoinOptions, MediaAdapter, MediaLeg, MediaLegState } from '../../c
 import type { MediaInfo } from '../../core/protocol.js';
 
 export interface JanusMediaAdapterOptions {
-  /** The Janus WebSocket URL; overrides `media.server` of every call. */
+  /**
+   * The Janus WebSocket URL; overrides `media.server` of every call (so only for a single Janus:
+   * with a pool, calls are on the servers their `media.server` names).
+   */
   server?: string;
   iceServers?: RTCIceServer[];
   /**

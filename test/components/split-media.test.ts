@@ -60,4 +60,24 @@ describe('SplitMedia', () => {
     media.sync(fake, null);
     expect(fake.legs.size).to.equal(0);
   });
+
+  it('a call moved to another Janus (new server and room): the old leg closes, a new one joins as before; the same room (a new object, another token) keeps its leg', async () => {
+    const fake = new FakeMediaAdapter({ audio: false });
+    const media = new SplitMedia(() => {});
+    const onA: MediaInfo = { server: 'ws://a', room: 7, pin: 'p', token: 't1', party: 'agent:s' };
+    media.sync(fake, { media: onA, publish: true, focused: true, display: 's:0' });
+    await until(() => media.state?.status === 'live');
+    media.sync(fake, { media: { ...onA, token: 't2' }, publish: true, focused: true, display: 's:0' });
+    expect(fake.joined.length, 'an unchanged room keeps its leg').to.equal(1);
+
+    const onB: MediaInfo = { server: 'ws://b', room: 9, pin: 'q', token: 't3', party: 'agent:s' };
+    media.sync(fake, { media: onB, publish: true, focused: true, display: 's:0' });
+    expect(fake.joined[0]!.getState().status, 'the old leg is closed').to.equal('closed');
+    expect(fake.joined.length).to.equal(2);
+    const leg = fake.joined[1]!;
+    expect([leg.media.server, leg.media.room, leg.options.publish, leg.options.focused]).to.deep.equal(['ws://b', 9, true, true]);
+    await until(() => media.state?.status === 'live');
+    expect(fake.legs.size, 'only the new leg is open').to.equal(1);
+    media.close();
+  });
 });
