@@ -42,6 +42,10 @@ const FLAGS: Flag[] = [
   { name: 'db', kind: 'string', help: 'SQLite file for call records and the journal (default ./data/calls.db; :memory: keeps none)' },
   { name: 'no-journal', kind: 'flag', help: 'keep no journal: a restart or crash ends every live call (benchmarks)' },
   { name: 'snapshot-every', kind: 'int', help: 'snapshot the engine after this many journaled events (default 20000; 0: only at stop)' },
+  { name: 'redis', kind: 'string', help: 'cluster mode: redis://host:port holding the journal, the lease and the node-to-node messages' },
+  { name: 'node', kind: 'string', help: "this node's id in the cluster (default host:port)" },
+  { name: 'lease-ms', kind: 'int', help: 'the dispatcher lease expires this long after its last renewal (default 2000)' },
+  { name: 'heartbeat-ms', kind: 'int', help: 'a node silent this long is gone, with its connections (default 3000)' },
   { name: 'end-calls-on-stop', kind: 'flag', help: 'SIGTERM/SIGINT end every call with server-shutdown (default: calls are kept for the restart)' },
 ];
 
@@ -111,6 +115,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions 
   for (const u of janusUrls)
     if (!(u === 'none' && janusUrls.length === 1) && !/^wss?:\/\//.test(u)) throw new UsageError('--janus-url must be a ws:// or wss:// URL, or "none"');
   const janusServers = janusUrls.length > 1 ? janusPool(janusUrls, lists) : undefined;
+  const redis = s('redis');
+  if (redis !== undefined && !/^rediss?:\/\//.test(redis)) throw new UsageError('--redis must be a redis:// or rediss:// URL');
   const demo = (get.get('demo') as boolean | undefined) ?? false;
   const secret = s('secret');
   if (!demo && !secret && s('secrets') === undefined) throw new UsageError(`--secret (or ${envName('secret')}) is required outside --demo`);
@@ -142,6 +148,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions 
     journal: get.get('no-journal') === true ? false : undefined,
     snapshotEvery: n('snapshot-every'),
     endCallsOnStop: get.get('end-calls-on-stop') as boolean | undefined,
+    redis,
+    node: s('node'),
+    leaseMs: n('lease-ms'),
+    heartbeatMs: n('heartbeat-ms'),
     engine: {
       ringTimeoutMs: n('ring-timeout-ms'),
       rejectDelayMs: n('reject-delay-ms'),
@@ -212,7 +222,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     process.exit(1);
   }
   const c = server.config;
-  console.log(`multi-seat control center on ${server.url}${c.demo ? ' (demo: open it in a browser)' : ''}; janus ${c.janusServers.map((j) => j.url).join(', ') || 'none (no media)'}; records ${c.db}`);
+  console.log(`multi-seat control center on ${server.url}${c.demo ? ' (demo: open it in a browser)' : ''}; janus ${c.janusServers.map((j) => j.url).join(', ') || 'none (no media)'}; ${c.redis ? `cluster node ${server.cluster?.node} on ${c.redis}` : `journal and records ${c.db}`}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

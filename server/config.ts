@@ -46,6 +46,14 @@ export interface ServerConfig {
   snapshotEvery: number;
   /** A planned stop ends every call with `server-shutdown` (else calls are kept for the restart). */
   endCallsOnStop: boolean;
+  /** Cluster mode: the Redis holding the journal, the lease and the messages between nodes. */
+  redis: string | null;
+  /** This node's id in the cluster (default host:port). */
+  node: string | null;
+  /** The dispatcher lease expires this long after its last renewal (renewed every third). */
+  leaseMs: number;
+  /** A node whose heartbeat is older than this is gone, with its connections (R15/R16). */
+  heartbeatMs: number;
   /** Per-connection token bucket: `burst` messages at once, refilled at `perSecond`. */
   rateLimit: { perSecond: number; burst: number };
   /** Agents hear the waiting count, and queued customers their place, at most this often. */
@@ -96,6 +104,10 @@ export function defaultServerConfig(): ServerConfig {
     journal: true,
     snapshotEvery: 20_000,
     endCallsOnStop: false,
+    redis: null,
+    node: null,
+    leaseMs: 2000,
+    heartbeatMs: 3000,
     rateLimit: { perSecond: 20, burst: 40 },
     queueThrottleMs: 500,
     janusKeepaliveMs: 25_000,

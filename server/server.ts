@@ -14,7 +14,9 @@ import { Auth } from './auth.js';
 import { CallerConnection } from './caller-endpoint.js';
 import { systemClock, type Clock } from './clock.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
+import { ClusterNode } from './cluster/cluster-node.js';
 import { ControlCenter } from './control-center.js';
+import type { Floor } from './floor.js';
 import type { EndpointDeps } from './connection.js';
 import { metaValue, openDatabase } from './database.js';
 import { httpHandler } from './http.js';
@@ -48,7 +50,12 @@ export interface RunningServer {
   url: string;
   port: number;
   config: ServerConfig;
+  /** The single node's control center (in cluster mode, see `cluster`; this is then unset). */
   cc: ControlCenter;
+  /** What the endpoints speak to: `cc`, or this node of a cluster. */
+  floor: Floor;
+  /** This node of the cluster (`--redis`), or null. */
+  cluster: ClusterNode | null;
   rooms: Rooms;
   /** The first Janus of the pool (the only one without a pool). */
   janus: JanusAdmin | null;
@@ -68,11 +75,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const config = resolveConfig(options);
   const clock = options.clock ?? systemClock;
   const log = options.log ?? ((m: string) => console.error(`[multi-seat] ${m}`));
-  const db = openDatabase(config.db, options.dbMaxPages ? { maxPages: options.dbMaxPages } : {});
-  const records = new Records(db);
+  const clustered = config.redis !== null;
+  // A cluster keeps its journal and records in Redis; a single node in its SQLite file.
+  const db = clustered ? null : openDatabase(config.db, options.dbMaxPages ? { maxPages: options.dbMaxPages } : {});
+  const records = db ? new Records(db) : null;
   // Demo tokens must outlive a restart of the demo server, or no one could come back to a call.
-  if (!config.secret) config.secret = metaValue(db, 'demo-secret', () => randomBytes(32).toString('base64url'));
-  const journal = config.journal ? new SnapshottingJournal(new SqliteJournal(db, records), { everyEvents: config.snapshotEvery }, log) : null;
+  if (!config.secret && db) config.secret = metaValue(db, 'demo-secret', () => randomBytes(32).toString('base64url'));
+  if (!config.secret) throw new Error('a cluster needs --secret: every node must check the same tokens');
+  const journal = db && records && config.journal ? new SnapshottingJournal(new SqliteJournal(db, records), { everyEvents: config.snapshotEvery }, log) : null;
   const engineOptions = { config: config.engine };
   const recovered = journal ? recover(journal.journal, engineOptions, log) : null;
   const engine = recovered?.engine ?? new Engine(engineOptions);
@@ -84,20 +94,30 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const pool = createJanusPool(config, mediaKeys, log);
   const janus = pool?.members[0]?.admin ?? null;
   // The engine needs the room announcer and the rooms need the engine: bind late.
-  let cc: ControlCenter | null = null;
-  const rooms = new Rooms(pool, config.janusPublicUrl ?? '', (key, media) => cc?.apply({ type: 'room-ready', key, media, now: clock.now() }), log, mediaKeys);
-  cc = new ControlCenter({
-    engine,
-    clock,
-    records,
-    rooms,
-    journal,
-    queueThrottleMs: config.queueThrottleMs,
-    present: mediaPresenter(mediaKeys),
-    // Random, so ids are never reused across restarts or nodes and cannot be guessed.
-    newCallId: () => `c-${randomBytes(12).toString('base64url')}`,
-    log,
-  });
+  let floor: Floor | null = null;
+  const rooms = new Rooms(pool, config.janusPublicUrl ?? '', (key, media) => floor?.apply({ type: 'room-ready', key, media, now: clock.now() }), log, mediaKeys);
+  // Random, so ids are never reused across restarts or nodes and cannot be guessed.
+  const newCallId = () => `c-${randomBytes(12).toString('base64url')}`;
+  const cluster = clustered
+    ? await ClusterNode.join({
+        redisUrl: config.redis!,
+        node: config.node ?? `${config.host}:${config.port || randomBytes(4).toString('hex')}`,
+        engine: engineOptions,
+        clock,
+        rooms,
+        present: mediaPresenter(mediaKeys),
+        newCallId,
+        queueThrottleMs: config.queueThrottleMs,
+        leaseMs: config.leaseMs,
+        heartbeatMs: config.heartbeatMs,
+        snapshotEvery: config.snapshotEvery,
+        log,
+      })
+    : null;
+  const cc = cluster
+    ? (null as unknown as ControlCenter)
+    : new ControlCenter({ engine, clock, records: records!, rooms, journal, queueThrottleMs: config.queueThrottleMs, present: mediaPresenter(mediaKeys), newCallId, log });
+  floor = cluster ?? cc;
   if (recovered?.resumed) {
     // Everyone counts as lost from now (R15, R16); timers run with the time they had left.
     cc.apply({ type: 'restart', now: clock.now() });
@@ -112,11 +132,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   // Per-address and per-identity limits shared by every connection (limits.ts).
   const guard = new Guard(config.limits);
-  const deps: EndpointDeps = { cc, auth, rateLimit: config.rateLimit, log, guard };
+  const deps: EndpointDeps = { cc: floor, auth, rateLimit: config.rateLimit, log, guard };
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   // The node id is host:port, known once listening.
-  const httpDeps = { cc, auth, rooms, demo: config.demo, staticRoot: config.staticRoot, log, node: '', guard, metricsToken: config.access.metricsToken };
+  const httpDeps = { cc: floor, auth, rooms, demo: config.demo, staticRoot: config.staticRoot, log, node: '', guard, metricsToken: config.access.metricsToken };
   const http = createServer(httpHandler(httpDeps));
   // Behind a load balancer (--trusted-proxies): the client's address from its PROXY header or X-Forwarded-For.
   const trustedProxies = new TrustedProxies(config.access.trustedProxies);
@@ -156,14 +176,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
   const port = (http.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  httpDeps.node = `${host}:${port}`;
+  httpDeps.node = cluster?.node ?? `${host}:${port}`;
 
   let closed: Promise<void> | null = null;
   const close = (closeOptions: CloseOptions = {}) =>
     (closed ??= (async () => {
       closing = true;
-      const endCalls = closeOptions.endCalls ?? config.endCallsOnStop;
-      if (endCalls) {
+      // A cluster node's calls belong to the floor: its clients reconnect to another node.
+      const endCalls = !cluster && (closeOptions.endCalls ?? config.endCallsOnStop);
+      if (cluster) {
+        await cluster.stop();
+        await rooms.drain();
+      } else if (endCalls) {
         cc.shutdown();
         await rooms.drain();
       } else {
@@ -197,10 +221,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       http.closeAllConnections();
       await httpClosed;
       await pool?.stop();
-      if (db.open) db.close();
+      if (db?.open) db.close();
     })());
 
-  return { url: `http://${host}:${port}`, port, config, cc, rooms, janus, pool, recovered, close };
+  return { url: `http://${host}:${port}`, port, config, cc, floor, cluster, rooms, janus, pool, recovered, close };
 }
 
 /** The rooms the replayed calls hold or need, for Janus to be reconciled with. */

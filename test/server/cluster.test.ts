@@ -1,0 +1,127 @@
+/**
+ * The cluster on Redis (DESIGN.md, "The cluster"): real Redis, control-center nodes as real
+ * processes, agents and customers over real WebSockets on different nodes.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { CustomerCallView } from '../../core/protocol.js';
+import { agentOn, callerOn, startCluster } from './cluster-support.js';
+import { eventually, split } from './helpers.js';
+
+test('three nodes, one dispatcher: a customer on one node reaches an agent on another (R2, R9 across nodes)', { timeout: 60_000 }, async () => {
+  const c = await startCluster(3);
+  try {
+    const leader = await c.leader();
+    const [n1, n2, n3] = c.nodes as [typeof leader, typeof leader, typeof leader];
+    assert.deepEqual((await Promise.all([n1, n2, n3].map((n) => n.health()))).map((h) => h.node), ['n1', 'n2', 'n3']);
+    const agent = await agentOn(n1, 'cl-seat', 2);
+    await agent.ok({ type: 'ready' });
+    const cust = await callerOn(n3, 'cl-cust');
+    await cust.ok({ type: 'call', queue: 'claims' });
+    const ringing = await agent.next('seat', (s) => split(s, 0).state === 'ringing');
+    assert.equal(split(ringing, 1).state, 'idle', 'one ringing split (R2)');
+    await agent.ok({ type: 'answer', split: 0 });
+    const call = await cust.next('call', (x) => x.state === 'connected');
+    assert.equal(call.agent?.seat, 'cl-seat');
+    // A second connection for the seat on another node replaces the first (4002).
+    const again = await agentOn(n2, 'cl-seat', 2);
+    assert.equal((await agent.closed).code, 4002);
+    const seat = again.seat!;
+    assert.equal(split(seat, 0).call?.callId, call.callId, 'the seat as it was');
+    await again.ok({ type: 'hangup', split: 0 });
+    assert.equal((await cust.next('call', (x) => x.state === 'ended')).endReason, 'agent-hangup');
+  } finally {
+    await c.stop();
+  }
+});
+
+test('kill -9 the dispatcher: another node takes over, clients of the others stay connected, every call survives', { timeout: 90_000 }, async () => {
+  const c = await startCluster(3);
+  try {
+    let leader = await c.leader();
+    const others = () => c.nodes.filter((n) => n !== leader && n.running);
+    const [a, b] = others() as [typeof leader, typeof leader];
+    let agent = await agentOn(a, 'fo-seat', 3);
+    await agent.ok({ type: 'ready' });
+    const ids: string[] = [];
+    const customers: Array<{ cust: Awaited<ReturnType<typeof callerOn>>; node: typeof leader }> = [];
+    const killedNodes = new Set<typeof leader>();
+    for (const [i, node] of [a, b].entries()) {
+      const cust = await callerOn(node, `fo-c${i}`);
+      customers.push({ cust, node });
+      await cust.ok({ type: 'call', queue: 'claims' });
+      await agent.next('seat', (s) => split(s, i).state === 'ringing');
+      await agent.ok({ type: 'answer', split: i });
+      ids.push((await cust.next('call', (x) => x.state === 'connected')).callId);
+    }
+    for (let round = 0; round < 3; round++) {
+      const killed = leader;
+      const t0 = Date.now();
+      const agentNode = c.nodes.find((n) => agent.ws.url.includes(`:${n.port}/`))!;
+      await killed.kill('SIGKILL');
+      killedNodes.add(killed);
+      leader = await c.leader();
+      assert.notEqual(leader, killed);
+      if (killed === agentNode) {
+        // The agent was on the dead node: it reconnects to another within the grace (R15).
+        await agent.closed;
+        agent = await agentOn(leader, 'fo-seat', 3);
+      }
+      // The next offer after the kill: a new customer on a surviving node rings the agent.
+      const late = await callerOn(others()[0] ?? leader, `fo-late-${round}`);
+      await late.ok({ type: 'call', queue: 'claims' });
+      const rang = await agent.next('seat', (s) => s.splits.some((x) => x.state === 'ringing'));
+      const ms = Date.now() - t0;
+      assert.ok(ms < 15_000, `next offer ${ms} ms after the kill`);
+      const i = rang.splits.findIndex((x) => x.state === 'ringing');
+      await agent.ok({ type: 'reject', split: i });
+      await late.ok({ type: 'hangup' });
+      // Connected calls are where they were, with the same ids.
+      assert.deepEqual(
+        agent.seat!.splits.slice(0, 2).map((x) => [x.state, x.call?.callId]),
+        ids.map((id) => ['connected', id]),
+      );
+      await killed.start();
+    }
+    for (const [i, { cust, node }] of customers.entries()) {
+      let live = cust;
+      if (killedNodes.has(node)) {
+        // Its node died under it: back on another node, the same call (R16).
+        live = await callerOn(leader, `fo-c${i}`);
+        const back = await live.next('call');
+        assert.equal(back.callId, ids[i]);
+        assert.equal(back.state, 'connected');
+      } else assert.equal(cust.ws.readyState, cust.ws.OPEN, 'a customer on a surviving node stayed connected');
+      await live.ok({ type: 'hangup' });
+      assert.equal((await live.next('call', (x: CustomerCallView) => x.state === 'ended')).callId, ids[i]);
+    }
+  } finally {
+    await c.stop();
+  }
+});
+
+test('a stale dispatcher (SIGSTOP past its lease, then SIGCONT) cannot append or send anything', { timeout: 60_000 }, async () => {
+  const c = await startCluster(2);
+  try {
+    const stale = await c.leader();
+    const other = c.nodes.find((n) => n !== stale)!;
+    const agent = await agentOn(other, 'st-seat', 2);
+    await agent.ok({ type: 'ready' });
+    stale.signal('SIGSTOP');
+    // Its lease (1 s) runs out; the other node takes over.
+    await eventually(async () => assert.equal((await other.health()).role, 'leader'), 'the other node to lead', 10_000);
+    const cust = await callerOn(other, 'st-cust');
+    await cust.ok({ type: 'call', queue: 'claims' });
+    await agent.next('seat', (s) => split(s, 0).state === 'ringing');
+    stale.signal('SIGCONT');
+    await eventually(async () => assert.equal((await stale.health()).role, 'follower'), 'the stale node to step down', 10_000);
+    await agent.ok({ type: 'answer', split: 0 });
+    const call = await cust.next('call', (x) => x.state === 'connected');
+    // Nothing the stale node might have decided reached anyone: one offer, one answer.
+    assert.equal(agent.all('seat').filter((m) => (m['seat'] as { splits: Array<{ state: string }> }).splits[0]!.state === 'ringing').length, 1);
+    assert.ok(call.callId);
+    assert.match(stale.out, /stops dispatching/);
+  } finally {
+    await c.stop();
+  }
+});
