@@ -6,12 +6,15 @@ import base from './web-test-runner.config.mjs';
 import { janusForTests } from './test/support/janus-wtr.mjs';
 import { controlCenterForTests } from './test/support/cc-wtr.mjs';
 import { controlCenterProcesses } from './test/support/cc-process-wtr.mjs';
+import { janusPoolForTests } from './test/support/janus-pool-wtr.mjs';
 
 const janus = janusForTests();
 const cc = controlCenterForTests(janus.janus);
 // Control centers in child processes (with a locked Janus of their own), for the tests that
 // kill one (SIGKILL) and start it again.
 const ccProcs = controlCenterProcesses();
+// A control center with a pool of two locked Janus, one of which a test kills.
+const pool = janusPoolForTests();
 
 export default {
   ...base,
@@ -19,7 +22,7 @@ export default {
   testFramework: { config: { timeout: 30000 } },
   testsFinishTimeout: 300000,
   // /__ccproc first: the in-process control center answers everything under /__cc.
-  middleware: [...(base.middleware ?? []), janus.middleware, ccProcs.middleware, cc.middleware],
+  middleware: [...(base.middleware ?? []), janus.middleware, ccProcs.middleware, pool.middleware, cc.middleware],
   // The control center closes before Janus (plugins stop in order).
-  plugins: [...(base.plugins ?? []), cc.plugin, ccProcs.plugin, janus.plugin],
+  plugins: [...(base.plugins ?? []), cc.plugin, ccProcs.plugin, pool.plugin, janus.plugin],
 };
