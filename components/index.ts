@@ -13,7 +13,7 @@ export { SelectController, shallowEqual } from './context/select-controller.js';
 export { LocalizeController, registerTranslation, translationFor } from './i18n/localize.js';
 export { en, type Translation } from './i18n/en.js';
 export { zhCN } from './i18n/zh-cn.js';
-export { WebSocketControlClient, endpointFor, type WebSocketClientOptions, type Backoff } from './control/ws-client.js';
+export { WebSocketControlClient, endpointFor, endpointsFor, type WebSocketClientOptions, type Backoff } from './control/ws-client.js';
 export { pageSimulator, createSimulator, browserScheduler } from './control/page-simulator.js';
 export { FakeMediaAdapter, FakeLeg, type FakeMediaOptions } from './media/fake-adapter.js';
 export { RingTone, type RingSound } from './ring/ring-tone.js';

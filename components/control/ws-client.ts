@@ -10,9 +10,11 @@ export type { Timers } from './liveness.js';
 export interface WebSocketClientOptions {
   /**
    * The control center: `ws://host:port` (the role's path, `/v1/agent` or `/v1/caller`, is
-   * added) or a full `ws://host:port/v1/agent` URL.
+   * added) or a full `ws://host:port/v1/agent` URL. Several (an array, or one string separated
+   * by spaces: `"wss://a wss://b"`) are tried in turn: after a failed connect or a lost
+   * connection the next one is tried, wrapping around, on the same reconnect delays.
    */
-  url: string;
+  url: string | readonly string[];
   token: string;
   role: 'agent' | 'caller';
   /** Agents only: how many splits to sign in with (R1). */
@@ -42,6 +44,16 @@ export function endpointFor(server: string, role: 'agent' | 'caller'): string {
   return url.toString();
 }
 
+/**
+ * Resolves `server` (one URL, several separated by spaces, or an array of them) to the endpoints
+ * of a role, in order; throws a TypeError for an empty list or any URL but ws:/wss:.
+ */
+export function endpointsFor(server: string | readonly string[], role: 'agent' | 'caller'): string[] {
+  const list = (typeof server === 'string' ? [server] : [...server]).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+  if (list.length === 0) throw new TypeError('no control-center URL');
+  return list.map((u) => endpointFor(u, role));
+}
+
 type Pending = { resolve: () => void; reject: (e: ProtocolError) => void };
 
 /**
@@ -51,13 +63,16 @@ type Pending = { resolve: () => void; reject: (e: ProtocolError) => void };
  * `reconnecting` with `retryAt`: at once (spread over `backoff.spreadMs`) after a restart
  * (1012), a crash or a cut (1006, 1001) or a connection found dead by its pings, else with
  * exponential backoff. A refused token (close 4001) or another window taking the seat (4002)
- * ends in `offline` with the reason, without retrying.
+ * ends in `offline` with the reason, without retrying. With several URLs, every attempt after a
+ * failed connect or a lost connection goes to the next one (wrapping around), on those delays.
  */
 export class WebSocketControlClient<M extends AgentMessage | CallerMessage> implements ControlClient<M> {
   status: ConnectionStatus = { state: 'connecting', retryAt: null, error: null };
   private readonly listeners = new Set<(e: ClientEvent) => void>();
   private readonly pending = new Map<string, Pending>();
-  private readonly url: string;
+  private readonly urls: string[];
+  /** The URL of the current (or next) attempt. */
+  private index = 0;
   private readonly Ws: { new (url: string): WebSocket };
   private readonly now: () => number;
   private readonly timers: Timers;
@@ -72,7 +87,7 @@ export class WebSocketControlClient<M extends AgentMessage | CallerMessage> impl
   private closed = false;
 
   constructor(private readonly options: WebSocketClientOptions) {
-    this.url = endpointFor(options.url, options.role);
+    this.urls = endpointsFor(options.url, options.role);
     const Ws = options.WebSocket ?? globalThis.WebSocket;
     if (!Ws) throw new TypeError('WebSocket is not available here');
     this.Ws = Ws;
@@ -87,6 +102,11 @@ export class WebSocketControlClient<M extends AgentMessage | CallerMessage> impl
       () => this.dead(),
     );
     this.open();
+  }
+
+  /** The endpoint the client is connected to, or tries next. */
+  get url(): string {
+    return this.urls[this.index]!;
   }
 
   request(message: Outgoing<M>): Promise<void> {
@@ -201,6 +221,8 @@ export class WebSocketControlClient<M extends AgentMessage | CallerMessage> impl
     if (this.closed) return;
     const delay = this.policy.next(action === 'at-once');
     const error = opened ? null : { code: 'unreachable' as const, message: reason || `cannot reach ${this.url}` };
+    // With several URLs, the next attempt goes to the next one.
+    this.index = (this.index + 1) % this.urls.length;
     this.setStatus({ state: 'reconnecting', retryAt: this.now() + delay, error });
     this.timer = this.timers.setTimeout(() => {
       this.timer = null;

@@ -9,7 +9,7 @@ import { MAX_SPLITS } from '../../core/protocol.js';
 import { SeatStore, type SeatState } from '../../core/seat-store.js';
 import type { Simulator } from '../../core/simulator.js';
 import { SeatElement } from '../base/seat-element.js';
-import { WebSocketControlClient, endpointFor } from '../control/ws-client.js';
+import { WebSocketControlClient, endpointsFor } from '../control/ws-client.js';
 import { mediaAdapterContext, seatStoreContext } from '../context/seat-context.js';
 import { SelectController } from '../context/select-controller.js';
 import { TickController } from '../context/tick-controller.js';
@@ -97,7 +97,7 @@ function keyboardOwner(e: KeyboardEvent): MultiSeat | null {
  * moment after the element is connected: `await el.updateComplete` resolves once they exist.
  * Given a `simulator`, the store is made at once; only the fake media adapter is still loaded.
  *
- * @attr server - The control center's WebSocket URL (`ws://host:port`; `/v1/agent` is added). Without it the seat runs on the in-browser simulator.
+ * @attr server - The control center's WebSocket URL (`ws://host:port`; `/v1/agent` is added), or several separated by spaces (`wss://a wss://b`), tried in turn when one fails or drops. Without it the seat runs on the in-browser simulator.
  * @attr token - The agent's JWT. On the simulator (no `server`) it is read as the seat id (default `seat-1`).
  * @attr splits - How many panes, 1–8 (default 2; R1).
  * @attr layout - `grid` (default), `row` or `stack`.
@@ -284,7 +284,7 @@ export class MultiSeat extends SeatElement {
     if (this.splitCount() === null) return t.term('errSplits', String(this.splits));
     if (this.server) {
       try {
-        endpointFor(this.server, 'agent');
+        endpointsFor(this.server, 'agent');
       } catch {
         return t.term('errServer', this.server);
       }

@@ -7,7 +7,7 @@ import type { MediaAdapter } from '../../core/media-adapter.js';
 import type { CallerMessage, CustomerCallView } from '../../core/protocol.js';
 import type { Simulator } from '../../core/simulator.js';
 import { SeatElement } from '../base/seat-element.js';
-import { WebSocketControlClient, endpointFor } from '../control/ws-client.js';
+import { WebSocketControlClient, endpointsFor } from '../control/ws-client.js';
 import { SelectController } from '../context/select-controller.js';
 import { TickController } from '../context/tick-controller.js';
 import { connectionMessage } from '../i18n/connection-message.js';
@@ -37,7 +37,7 @@ interface Slice {
  * connected: `await el.updateComplete` resolves once it and the media adapter exist. Given a
  * `simulator`, the store is made at once; only the fake media adapter is still loaded.
  *
- * @attr server - The control center's WebSocket URL (`/v1/caller` is added). Without it the caller uses the page's simulator.
+ * @attr server - The control center's WebSocket URL (`/v1/caller` is added), or several separated by spaces (`wss://a wss://b`), tried in turn when one fails or drops. Without it the caller uses the page's simulator.
  * @attr token - The customer's JWT. On the simulator it is read as the customer id.
  * @attr queue - The queue to call (required to place a call).
  * @attr name - The customer's name, shown to the agent.
@@ -182,7 +182,7 @@ export class SeatCaller extends SeatElement {
     if (this.server) {
       let error: string | null = null;
       try {
-        endpointFor(this.server, 'caller');
+        endpointsFor(this.server, 'caller');
       } catch {
         error = this.localize.term('errServer', this.server);
       }

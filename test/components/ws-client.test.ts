@@ -1,8 +1,10 @@
 // Unit tests of WebSocketControlClient against an in-page fake socket (FakeSocket plays the
 // server). They prove the client's own logic — hello, ids, replies, backoff, close codes — not
 // interoperability with the real control center, which the end-to-end suite covers.
-import { expect } from '@open-wc/testing';
-import { WebSocketControlClient, endpointFor, type Backoff } from '../../components/control/ws-client.js';
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../components/multi-seat/multi-seat.js';
+import '../../components/seat-caller/seat-caller.js';
+import { WebSocketControlClient, endpointFor, endpointsFor, type Backoff } from '../../components/control/ws-client.js';
 import type { ClientEvent } from '../../core/control-client.js';
 import { ProtocolError } from '../../core/control-client.js';
 import type { AgentMessage } from '../../core/protocol.js';
@@ -40,11 +42,11 @@ class ManualClock {
 }
 
 /** A client on a manual clock; `random` fixes the jitter (0.5: the middle of the spread). */
-function clocked(options: { random?: number; pingIntervalMs?: number; role?: 'agent' | 'caller' } = {}) {
+function clocked(options: { random?: number; pingIntervalMs?: number; role?: 'agent' | 'caller'; url?: string | string[] } = {}) {
   FakeSocket.reset();
   const clock = new ManualClock();
   const c = new WebSocketControlClient<AgentMessage>({
-    url: 'ws://cc.test',
+    url: options.url ?? 'ws://cc.test',
     token: 'tok',
     role: options.role ?? 'agent',
     splits: 2,
@@ -346,6 +348,91 @@ describe('WebSocketControlClient (unit, fake socket)', () => {
       signIn(c);
       FakeSocket.last.serverClose(1006);
       expect(clock.pending, 'only the reconnect').to.equal(1);
+    });
+  });
+  describe('several URLs (server="wss://a wss://b")', () => {
+    const urls = () => FakeSocket.instances.map((s) => s.url);
+
+    it('endpointsFor splits on spaces or takes an array, adds the role path, refuses an empty list or a bad URL', () => {
+      expect(endpointsFor(' ws://a:1  wss://b/ ', 'agent')).to.deep.equal(['ws://a:1/v1/agent', 'wss://b/v1/agent']);
+      expect(endpointsFor(['ws://a', 'ws://b ws://c'], 'caller')).to.deep.equal(['ws://a/v1/caller', 'ws://b/v1/caller', 'ws://c/v1/caller']);
+      expect(() => endpointsFor('  ', 'agent')).to.throw(TypeError);
+      expect(() => endpointsFor('ws://a http://b', 'agent')).to.throw(TypeError);
+    });
+
+    it('starts on the first; a failed connect moves to the next on the backoff delays, wrapping around', () => {
+      const { c, clock } = clocked({ random: 0, url: 'ws://a ws://b ws://c' });
+      expect(urls()).to.deep.equal(['ws://a/v1/agent']);
+      const delays: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        FakeSocket.last.serverClose(1006); // never opened: unreachable
+        expect(c.status.error!.code).to.equal('unreachable');
+        delays.push(c.status.retryAt! - clock.t);
+        clock.advance(delays.at(-1)!);
+      }
+      expect(delays).to.deep.equal([500, 1000, 2000, 4000]);
+      expect(urls()).to.deep.equal(['ws://a/v1/agent', 'ws://b/v1/agent', 'ws://c/v1/agent', 'ws://a/v1/agent', 'ws://b/v1/agent']);
+      signIn(c);
+      expect(c.url).to.equal('ws://b/v1/agent');
+    });
+
+    for (const code of [1012, 1006, 1001]) {
+      it(`a ${code} close of a signed-in connection goes to the next URL at once (with the jitter)`, () => {
+        const { c, clock } = clocked({ random: 0.25, url: ['ws://a', 'ws://b'] });
+        signIn(c);
+        FakeSocket.last.serverClose(code);
+        expect(c.status.retryAt! - clock.t).to.equal(250);
+        clock.advance(250);
+        expect(urls()).to.deep.equal(['ws://a/v1/agent', 'ws://b/v1/agent']);
+        const s = signIn(c);
+        expect(s.sent[0]).to.deep.include({ type: 'hello', token: 'tok', splits: 2 });
+        // Lost again: back to the first, at once again since the sign-in succeeded.
+        s.serverClose(code);
+        expect(c.status.retryAt! - clock.t).to.equal(250);
+        clock.advance(250);
+        expect(FakeSocket.last.url).to.equal('ws://a/v1/agent');
+      });
+    }
+
+    it('other closes (4003, 4005 …) go to the next URL with backoff; 4001 still stops for good', () => {
+      const { c, clock } = clocked({ random: 0, url: 'ws://a ws://b' });
+      signIn(c);
+      FakeSocket.last.serverClose(4005);
+      expect(c.status.retryAt! - clock.t).to.equal(500);
+      clock.advance(500);
+      expect(FakeSocket.last.url).to.equal('ws://b/v1/agent');
+      FakeSocket.last.open();
+      FakeSocket.last.serverClose(4001);
+      expect(c.status.state).to.equal('offline');
+      expect(clock.pending).to.equal(0);
+    });
+
+    it('the elements take a space-separated server list; one bad URL in it is a configuration error', async () => {
+      const errors: Event[] = [];
+      const record = (e: Event) => errors.push(e);
+      document.addEventListener('seat-error', record);
+      try {
+        // Ports nothing listens on: the client is made (no config error), then finds them unreachable.
+        const good = await fixture(html`<multi-seat server="ws://127.0.0.1:9 ws://127.0.0.1:7" token="t"></multi-seat>`);
+        const caller = await fixture(html`<seat-caller server="ws://127.0.0.1:9  ws://127.0.0.1:7" token="t" queue="claims"></seat-caller>`);
+        expect(errors.filter((e) => (e as CustomEvent).detail.source === 'config').map((e) => JSON.stringify((e as CustomEvent).detail))).to.deep.equal([]);
+        const bad = await fixture(html`<multi-seat server="ws://127.0.0.1:9 http://example.test" token="t"></multi-seat>`);
+        await until(() => errors.some((e) => e.target === bad && (e as CustomEvent).detail.source === 'config'));
+        good.remove();
+        caller.remove();
+        bad.remove();
+      } finally {
+        document.removeEventListener('seat-error', record);
+      }
+    });
+
+    it('a dead connection (two silent pings) is dropped and the next URL tried at once', () => {
+      const { c, clock } = clocked({ random: 0, url: 'ws://a ws://b', pingIntervalMs: 1000 });
+      signIn(c);
+      clock.advance(3000);
+      expect(FakeSocket.instances[0]!.closedByClient).to.not.equal(null);
+      expect(c.status.state).to.equal('connecting');
+      expect(FakeSocket.last.url).to.equal('ws://b/v1/agent');
     });
   });
 });
