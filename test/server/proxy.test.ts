@@ -11,6 +11,7 @@ import WebSocket from 'ws';
 import { CloseCode } from '../../core/protocol.js';
 import { forwardedFor, normalizeAddress, parseCidr, parseProxyHeader, parseTrustedProxies, TrustedProxies } from '../../server/client-address.js';
 import { startHaproxy } from '../../scripts/haproxy.mjs';
+import { parseCli, UsageError } from '../../server/cli.js';
 import { Client, eventually, startHarness, type Harness } from './helpers.js';
 
 type Proxy = Awaited<ReturnType<typeof startHaproxy>>;
@@ -78,6 +79,18 @@ describe('client address: X-Forwarded-For and PROXY headers (unit)', () => {
     assert.equal(parseCidr('::/0').prefix, 0);
     assert.ok(new TrustedProxies(['0.0.0.0/0']).has('8.8.8.8'));
     assert.equal(normalizeAddress('::FFFF:10.1.2.3'), '10.1.2.3');
+  });
+
+  test('flags: --trusted-proxies and --metrics-token (and their MULTI_SEAT_* variables) reach the options; bad values are usage errors', () => {
+    const o = parseCli(['--demo', '--trusted-proxies', '127.0.0.1, 10.0.0.0/8', '--metrics-token', 'a-metrics-token-16+'], {});
+    assert.ok(o !== 'help');
+    assert.deepEqual(o.access?.trustedProxies, ['127.0.0.1', '10.0.0.0/8']);
+    assert.equal(o.access?.metricsToken, 'a-metrics-token-16+');
+    const env = parseCli(['--demo'], { MULTI_SEAT_TRUSTED_PROXIES: 'fd00::/8' });
+    assert.ok(env !== 'help');
+    assert.deepEqual(env.access?.trustedProxies, ['fd00::/8']);
+    assert.throws(() => parseCli(['--demo', '--trusted-proxies', 'proxy.example.com'], {}), UsageError);
+    assert.throws(() => parseCli(['--demo', '--metrics-token', 'short'], {}), UsageError);
   });
 
   test('X-Forwarded-For: read from the right, only through trusted hops; forged entries never win', () => {
