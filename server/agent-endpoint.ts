@@ -32,10 +32,14 @@ export class AgentConnection extends Connection<AgentMessage> {
     const previous = this.cc.agentOnline(seatId);
     if (previous && previous !== this) previous.replaced();
     this.cc.apply({ type: 'agent-hello', seatId, splits: m.splits, now: this.cc.now }, (o) => {
-      if (!o.ok) return this.error(m.id, o.error.code, o.error.message);
+      if (!o.ok) {
+        this.error(m.id, o.error.code, o.error.message);
+        return this.helloSettled();
+      }
       this.seatId = seatId;
       this.ok(m.id);
       this.cc.bindAgent(seatId, this);
+      this.helloSettled();
     }, this);
   }
 

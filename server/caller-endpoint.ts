@@ -33,11 +33,15 @@ export class CallerConnection extends Connection<CallerMessage> {
     const previous = this.cc.customerOnline(customerId);
     if (previous && previous !== this) previous.replaced();
     this.cc.apply({ type: 'caller-hello', customerId, now: this.cc.now }, (o) => {
-      if (!o.ok) return this.error(m.id, o.error.code, o.error.message);
+      if (!o.ok) {
+        this.error(m.id, o.error.code, o.error.message);
+        return this.helloSettled();
+      }
       this.customerId = customerId;
       this.claims = { name: identity.name ?? null, priority: identity.priority ?? 0 };
       this.ok(m.id);
       this.cc.bindCustomer(customerId, this);
+      this.helloSettled();
     }, this);
   }
 

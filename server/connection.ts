@@ -28,6 +28,8 @@ export interface EndpointDeps {
   guard?: Guard;
 }
 
+/** Frames a connection may send while its `hello` waits for the verdict. */
+const MAX_HELD = 64;
 /** After a 4004/4005 close frame, how long a peer that does not read gets before the socket is cut. */
 const CLOSE_GRACE_MS = 2000;
 /** How long a client over its message rate is not read from. */
@@ -148,8 +150,20 @@ export abstract class Connection<M extends { type: string; id: string }> impleme
     return (o) => (o.ok ? this.ok(id) : this.error(id, o.error.code, o.error.message));
   }
 
+  /**
+   * Frames that came while this connection's `hello` waited for its verdict (in a cluster the
+   * dispatcher answers a moment later): handled in order once it comes, as a client that sends
+   * `hello` and its first commands at once expects. Bounded.
+   */
+  private held: Array<[string | null, boolean]> | null = null;
+
   private receive(text: string | null, allowed: boolean): void {
     if (this.closed) return;
+    if (this.held) {
+      if (this.held.length >= MAX_HELD) return this.error(text === null ? null : readId(text), 'rate-limited', 'wait for the answer to hello');
+      this.held.push([text, allowed]);
+      return;
+    }
     if (text === null) return this.error(null, 'bad-message', 'frames must be JSON text');
     if (!allowed) return this.error(readId(text), 'rate-limited', 'too many messages; slow down');
     const parsed = this.parse(text);
@@ -171,8 +185,16 @@ export abstract class Connection<M extends { type: string; id: string }> impleme
       this.error(m.id, 'unauthorized', verified.reason);
       return this.close(CloseCode.unauthorized, 'unauthorized');
     }
+    this.held = [];
     this.hello(m, verified.identity);
+  }
+
+  /** The subclass calls this once its `hello` has its verdict: held frames go on in order. */
+  protected helloSettled(): void {
     if (this.signedIn) this.liveness.helloDone();
+    const held = this.held ?? [];
+    this.held = null;
+    for (const [text, allowed] of held) this.receive(text, allowed);
   }
 }
 

@@ -19,7 +19,8 @@ import { ControlCenter } from './control-center.js';
 import type { Floor } from './floor.js';
 import type { EndpointDeps } from './connection.js';
 import { metaValue, openDatabase } from './database.js';
-import { httpHandler } from './http.js';
+import { httpHandler, type HttpDeps } from './http.js';
+import { nodeMetrics } from './metrics.js';
 import type { JanusAdmin } from './janus-admin.js';
 import { createJanusPool, type JanusPool } from './janus-pool.js';
 import { Guard } from './limits.js';
@@ -136,7 +137,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   // The node id is host:port, known once listening.
-  const httpDeps = { cc: floor, auth, rooms, demo: config.demo, staticRoot: config.staticRoot, log, node: '', guard, metricsToken: config.access.metricsToken };
+  const httpDeps: HttpDeps = { cc: floor, auth, rooms, demo: config.demo, staticRoot: config.staticRoot, log, node: '', guard, metricsToken: config.access.metricsToken };
+  // A cluster member adds the lease and how far it trails the journal.
+  if (cluster) httpDeps.metrics = async () => ({ ...nodeMetrics({ node: cluster.node, cc: cluster, rooms, guard }), cluster: await cluster.clusterFigures() });
   const http = createServer(httpHandler(httpDeps));
   // Behind a load balancer (--trusted-proxies): the client's address from its PROXY header or X-Forwarded-For.
   const trustedProxies = new TrustedProxies(config.access.trustedProxies);

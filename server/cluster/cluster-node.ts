@@ -83,7 +83,7 @@ export class ClusterNode implements Floor {
   private readonly followConn: Redis;
   private readonly outConn: Redis;
   private readonly cmdConn: Redis;
-  private engine: Engine;
+  private current: Engine;
   private registry = new Registry();
   /** Where the follower is: the last journal entry applied and the command it came from. */
   private seq = 0;
@@ -115,7 +115,7 @@ export class ClusterNode implements Floor {
     this.outConn = connect();
     this.cmdConn = connect();
     for (const c of [this.redis, this.followConn, this.outConn, this.cmdConn]) c.on('error', (e: Error) => options.log(`redis: ${e.message}`));
-    this.engine = new Engine(options.engine);
+    this.current = new Engine(options.engine);
   }
 
   /** Joins the cluster: loads the journal, then follows it, competes for the lease, serves. */
@@ -141,8 +141,15 @@ export class ClusterNode implements Floor {
   }
 
   /** The engine this node holds: the dispatcher's, or a follower's copy a moment behind. */
-  get floorEngine(): Engine {
-    return this.engine;
+  get engine(): Engine {
+    return this.current;
+  }
+
+  /** For /metrics: lease changes in the whole cluster, and how far this node trails the journal. */
+  async clusterFigures(): Promise<{ leaseChanges: number; journalLagEvents: number }> {
+    const [changes, last] = await Promise.all([this.redis.get(this.keys.leaseChanges), this.redis.xrevrange(this.keys.journal, '+', '-', 'COUNT', 1)]);
+    const head = last[0] ? Number(last[0][0].split('-')[0]) : this.seq;
+    return { leaseChanges: Number(changes ?? 0), journalLagEvents: this.host ? 0 : Math.max(0, head - this.seq) };
   }
 
   // ---- the Floor, for this node's connections --------------------------------------------
@@ -192,7 +199,7 @@ export class ClusterNode implements Floor {
   }
 
   stats() {
-    const floor = floorStats(this.engine);
+    const floor = floorStats(this.current);
     return {
       ...floor,
       seats: { ...floor.seats, connected: this.agents.size },
@@ -232,12 +239,12 @@ export class ClusterNode implements Floor {
     const raw = await this.redis.get(this.keys.snapshot);
     if (raw) {
       const snap = JSON.parse(raw) as { seq: number; cursor: string; state: EngineSnapshot; registry: Array<[string, Origin]> };
-      this.engine = Engine.fromSnapshot(snap.state, this.options.engine);
+      this.current = Engine.fromSnapshot(snap.state, this.options.engine);
       this.registry = Registry.from(snap.registry);
       this.seq = snap.seq;
       this.cursor = snap.cursor;
     } else {
-      this.engine = new Engine(this.options.engine);
+      this.current = new Engine(this.options.engine);
       this.registry = new Registry();
       this.seq = 0;
       this.cursor = '0-0';
@@ -266,7 +273,7 @@ export class ClusterNode implements Floor {
       this.options.log(this.incompatible);
       return true;
     }
-    const result = this.engine.apply(body.e);
+    const result = this.current.apply(body.e);
     if (!result.ok) this.options.log(`journal entry ${seq} (${body.e.type}) was refused on replay: ${result.error.message}`);
     this.registry.afterEvent(body.e, body.o, result.ok ? result.effects : []);
     this.seq = seq;
@@ -328,7 +335,7 @@ export class ClusterNode implements Floor {
     const journal = new ClusterJournal(this.redis, this.keys, value, { seq: this.seq, cursor: this.cursor }, (why) => this.demote(`a journal write was refused: ${why}`));
     this.journal = journal;
     this.host = new EffectHost({
-      engine: this.engine,
+      engine: this.current,
       clock: this.options.clock,
       outbox: this.outbox(journal),
       journal,
@@ -337,7 +344,7 @@ export class ClusterNode implements Floor {
       log: this.options.log,
     });
     this.host.rearm();
-    this.options.rooms.restore([...this.engine.liveCalls()].map((c) => ({ key: c.callId, media: c.media, parties: c.parties })));
+    this.options.rooms.restore([...this.current.liveCalls()].map((c) => ({ key: c.callId, media: c.media, parties: c.parties })));
     this.options.log(`${this.node} dispatches (lease ${value}, journal at ${this.seq})`);
     this.loops.push(this.dispatchLoop(value), this.deadNodeLoop(value));
   }
@@ -452,7 +459,7 @@ export class ClusterNode implements Floor {
     queueMicrotask(() => {
       if (!this.journal || this.leaseValue !== lease) return;
       const seq = this.journal.seq;
-      const snap = JSON.stringify({ seq, cursor: this.journal.cursor, state: this.engine.snapshot(), registry: this.registry.toJSON() });
+      const snap = JSON.stringify({ seq, cursor: this.journal.cursor, state: this.current.snapshot(), registry: this.registry.toJSON() });
       // Followers a little behind still find their next entry: the trim keeps a margin.
       const keepFrom = Math.max(0, seq - 10_000);
       this.redis

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CustomerCallView } from '../../core/protocol.js';
-import { agentOn, callerOn, startCluster } from './cluster-support.js';
-import { eventually, split } from './helpers.js';
+import { agentOn, auth, callerOn, startCluster } from './cluster-support.js';
+import { Client, eventually, split } from './helpers.js';
 
 test('three nodes, one dispatcher: a customer on one node reaches an agent on another (R2, R9 across nodes)', { timeout: 60_000 }, async () => {
   const c = await startCluster(3);
@@ -29,6 +29,11 @@ test('three nodes, one dispatcher: a customer on one node reaches an agent on an
     const seat = again.seat!;
     assert.equal(split(seat, 0).call?.callId, call.callId, 'the seat as it was');
     await again.ok({ type: 'hangup', split: 0 });
+    // A client that sends hello and its first commands at once (no wait for ok) is served in order.
+    const eager = await Client.open(n3.ws('/v1/agent'));
+    const hello = eager.send({ type: 'hello', token: await auth.sign({ role: 'agent', sub: 'cl-eager' }), splits: 1 });
+    const ready = eager.send({ type: 'ready' });
+    for (const id of [hello, ready]) assert.equal((await eager.next((m) => m['id'] === id, `reply to ${id}`)).type, 'ok');
     assert.equal((await cust.next('call', (x) => x.state === 'ended')).endReason, 'agent-hangup');
   } finally {
     await c.stop();
