@@ -7,7 +7,8 @@ import WebSocket from 'ws';
 import { Auth } from '../server/auth.js';
 import type { AgentsReport } from './load.js';
 
-const url = process.env['LOAD_URL']! + '/v1/agent';
+// One URL, or several (a cluster's nodes, space-separated): client n uses URL n mod count.
+const urls = process.env['LOAD_URL']!.split(' ').map((u) => u + '/v1/agent');
 const auth = new Auth(process.env['LOAD_SECRET']!);
 const agents = Number(process.env['LOAD_AGENTS']);
 const splits = Number(process.env['LOAD_SPLITS']);
@@ -25,7 +26,9 @@ interface SplitView {
   call: { callId: string } | null;
 }
 
+let agentSeq = 0;
 function agent(seatId: string, token: string): Promise<void> {
+  const url = urls[agentSeq++ % urls.length]!;
   return new Promise((resolve) => {
     const ws = new WebSocket(url, { perMessageDeflate: false });
     let seq = 0;

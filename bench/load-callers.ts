@@ -7,7 +7,8 @@ import WebSocket from 'ws';
 import { Auth } from '../server/auth.js';
 import type { CallersReport } from './load.js';
 
-const url = process.env['LOAD_URL']! + '/v1/caller';
+// One URL, or several (a cluster's nodes, space-separated): client n uses URL n mod count.
+const urls = process.env['LOAD_URL']!.split(' ').map((u) => u + '/v1/caller');
 const auth = new Auth(process.env['LOAD_SECRET']!);
 const rate = Number(process.env['LOAD_RATE']);
 const seconds = Number(process.env['LOAD_SECONDS']);
@@ -24,6 +25,8 @@ let connectFailures = 0;
 const live = new Set<Promise<void>>();
 
 function customer(n: number, token: string): Promise<void> {
+  // Customers start one node over from the agents, so calls cross nodes in a cluster.
+  const url = urls[(n + 1) % urls.length]!;
   return new Promise((resolve) => {
     const ws = new WebSocket(url, { perMessageDeflate: false });
     let sentAt = 0;

@@ -8,6 +8,7 @@
  *   npm run bench:load -- --find-max                              # most agents × splits with p99 offer < 20 ms
  *                                                                 # at --rate (with --scale-rate: rate grows with the floor)
  *   npm run bench:load -- --flood                                 # /healthz latency while a client floods and never reads
+ *   npm run bench:load -- --nodes 3                               # 1 node vs a cluster of 3 on Redis, and fail-over times
  *
  * Processes: this one (orchestrator: starts everything, samples the server's CPU and RSS and
  * /healthz), the server, the agents (bench/load-agents.ts) and the customers
@@ -37,6 +38,8 @@ const { values: args } = parseArgs({
     'scale-rate': { type: 'boolean', default: false },
     flood: { type: 'boolean', default: false },
     'no-journal': { type: 'boolean', default: false },
+    nodes: { type: 'string', default: '1' },
+    kills: { type: 'string', default: '20' },
   },
 });
 
@@ -65,6 +68,7 @@ export interface CallersReport {
 }
 
 interface Trial {
+  nodes: number;
   agents: number;
   splits: number;
   rate: number;
@@ -109,10 +113,49 @@ function procSample(pid: number): { cpuS: number; rssMiB: number } {
   return { cpuS: ticks / 100, rssMiB: rss ? Number(rss[1]) / 1024 : NaN };
 }
 
-async function startServer(): Promise<{ child: ChildProcess; url: string; db: string; slowClosed: () => number }> {
-  const db = join(os.tmpdir(), `bench-load-${process.pid}-${Date.now()}.db`);
+interface Floor {
+  /** The node whose CPU and RSS are sampled (the dispatcher in a cluster). */
+  child: ChildProcess;
+  children: ChildProcess[];
+  /** Space-separated WebSocket base URLs, one per node. */
+  urls: string;
+  url: string;
+  db: string;
+  slowClosed: () => number;
+  stop(): Promise<void>;
+}
+
+/** One node on SQLite, or a Redis and `nodes` cluster nodes. */
+async function startFloor(nodes: number): Promise<Floor> {
+  if (nodes <= 1) {
+    const s = await startServer();
+    return { ...s, children: [s.child], urls: s.url.replace(/^http/, 'ws'), stop: () => stop(s.child) };
+  }
+  const { startRedis } = (await import('../scripts/redis.mjs')) as typeof import('../scripts/redis.mjs');
+  const redis = await startRedis();
+  const started: Array<Awaited<ReturnType<typeof startServer>>> = [];
+  for (let i = 0; i < nodes; i++) started.push(await startServer(['--redis', redis.url, '--node', `b${i + 1}`, '--lease-ms', '1000', '--heartbeat-ms', '1500']));
+  // The dispatcher does the deciding: its CPU is the one to watch.
+  let leader = started[0]!;
+  for (const s of started) if (((await (await fetch(`${s.url}/healthz`)).json()) as { role: string }).role === 'leader') leader = s;
+  return {
+    child: leader.child,
+    children: started.map((s) => s.child),
+    urls: started.map((s) => s.url.replace(/^http/, 'ws')).join(' '),
+    url: leader.url,
+    db: '',
+    slowClosed: () => started.reduce((n, s) => n + s.slowClosed(), 0),
+    async stop() {
+      for (const s of started) await stop(s.child);
+      await redis.stop();
+    },
+  };
+}
+
+async function startServer(extra: string[] = []): Promise<{ child: ChildProcess; url: string; db: string; slowClosed: () => number }> {
+  const db = join(os.tmpdir(), `bench-load-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.db`);
   const flags = [
-    '--port', '0', '--janus-url', 'none', '--secret', SECRET, '--db', db,
+    '--port', '0', '--janus-url', 'none', '--secret', SECRET, '--db', db, ...extra,
     // Every simulated client shares 127.0.0.1: raise the per-address and per-identity limits.
     '--connections-per-address', '1000000', '--hellos-per-second-per-address', '1000000', '--hello-burst-per-address', '1000000',
     '--calls-per-minute-per-customer', '1000000',
@@ -168,12 +211,12 @@ function stop(child: ChildProcess | null): Promise<void> {
   });
 }
 
-async function trial(agents: number, splits: number, rate: number, seconds: number, talkMs: number, flood: boolean): Promise<Trial> {
-  const server = await startServer();
+async function trial(agents: number, splits: number, rate: number, seconds: number, talkMs: number, flood: boolean, nodes = 1): Promise<Trial> {
+  const server = await startFloor(nodes);
   const children: ChildProcess[] = [];
   try {
     const pid = server.child.pid!;
-    const env = { LOAD_URL: server.url.replace(/^http/, 'ws'), LOAD_SECRET: SECRET };
+    const env = { LOAD_URL: server.urls, LOAD_SECRET: SECRET };
     const agentsProc = worker('load-agents.ts', { ...env, LOAD_AGENTS: String(agents), LOAD_SPLITS: String(splits), LOAD_TALK_MS: String(talkMs) });
     children.push(agentsProc);
     await message(agentsProc, (m) => m.kind === 'ready');
@@ -221,6 +264,7 @@ async function trial(agents: number, splits: number, rate: number, seconds: numb
     }
     const lost = callers.placed - callers.endedNormally;
     return {
+      nodes,
       agents,
       splits,
       rate,
@@ -239,15 +283,84 @@ async function trial(agents: number, splits: number, rate: number, seconds: numb
     };
   } finally {
     for (const c of children.reverse()) await stop(c);
-    await stop(server.child);
-    for (const suffix of ['', '-wal', '-shm', '.lock']) rmSync(server.db + suffix, { force: true });
+    await server.stop();
+    if (server.db) for (const suffix of ['', '-wal', '-shm', '.lock']) rmSync(server.db + suffix, { force: true });
   }
+}
+
+/**
+ * Fail-over: a cluster of `nodes` with one agent ready on a node that is never killed; the
+ * dispatcher is killed `kills` times and each time a customer calls at once: kill → the agent
+ * sees the offer. The killed node comes back as a follower before the next round.
+ */
+async function failover(nodes: number, kills: number): Promise<number[]> {
+  const { startRedis } = (await import('../scripts/redis.mjs')) as typeof import('../scripts/redis.mjs');
+  const { Auth } = await import('../server/auth.js');
+  const WebSocket = (await import('ws')).default;
+  const auth = new Auth(SECRET);
+  const redis = await startRedis();
+  const flags = (i: number) => ['--redis', redis.url, '--node', `f${i + 1}`, '--lease-ms', '1000', '--heartbeat-ms', '1500'];
+  const started = await Promise.all(Array.from({ length: nodes }, (_, i) => startServer(flags(i))));
+  const role = async (url: string) => ((await (await fetch(`${url}/healthz`)).json().catch(() => ({ role: 'down' }))) as { role: string }).role;
+  const times: number[] = [];
+  /** Sends and waits for the reply (any verdict), bounded. */
+  const request = (ws: InstanceType<typeof WebSocket>, m: Record<string, unknown>, id: string) =>
+    new Promise<void>((resolve) => {
+      const on = (d: unknown) => {
+        if ((JSON.parse(String(d)) as { id?: string }).id !== id) return;
+        ws.off('message', on);
+        resolve();
+      };
+      ws.on('message', on);
+      ws.send(JSON.stringify({ ...m, id }));
+      setTimeout(resolve, 10_000).unref();
+    });
+  const open = async (url: string, hello: Record<string, unknown>) => {
+    const ws = new WebSocket(url);
+    await new Promise((r) => ws.once('open', r));
+    await request(ws, hello, 'h');
+    return ws;
+  };
+  try {
+    for (let k = 0; k < kills; k++) {
+      const roles = await Promise.all(started.map((s) => role(s.url).catch(() => 'down')));
+      const li = roles.indexOf('leader');
+      const keep = started[(li + 1) % started.length]!;
+      const agent = await open(keep.url.replace(/^http/, 'ws') + '/v1/agent', { type: 'hello', token: await auth.sign({ role: 'agent', sub: `fo-${k}` }), splits: 1 });
+      await request(agent, { type: 'ready' }, 'r');
+      let rang = 0;
+      agent.on('message', (d) => {
+        const m = JSON.parse(d.toString()) as { type: string; seat?: { splits: Array<{ state: string }> } };
+        if (m.type === 'seat' && m.seat?.splits[0]?.state === 'ringing' && !rang) rang = now();
+      });
+      const victim = started[li]!;
+      const t0 = now();
+      victim.child.kill('SIGKILL');
+      const caller = await open(keep.url.replace(/^http/, 'ws') + '/v1/caller', { type: 'hello', token: await auth.sign({ role: 'caller', sub: `fo-c-${k}` }) });
+      caller.send(JSON.stringify({ type: 'call', id: 'c', queue: 'q' }));
+      for (let i = 0; i < 200 && !rang; i++) await sleep(50);
+      if (rang) times.push(rang - t0);
+      else console.log(`kill ${k + 1}: no offer within 10 s`);
+      // Leave nothing behind: a call left waiting would ring the next round's agent first.
+      await request(caller, { type: 'hangup' }, 'x');
+      await request(agent, { type: 'not-ready' }, 'y');
+      agent.terminate();
+      caller.terminate();
+      await new Promise((r) => (victim.child.exitCode !== null || victim.child.signalCode !== null ? r(undefined) : victim.child.once('exit', r)));
+      started[li] = await startServer(flags(li));
+    }
+  } finally {
+    for (const s of started) await stop(s.child);
+    await redis.stop();
+  }
+  return times;
 }
 
 const ms = (x: number) => (Number.isNaN(x) ? '–' : x < 10 ? x.toFixed(2) : x.toFixed(1));
 
 function print(rows: Trial[]): void {
   const cols: Array<[string, (t: Trial) => string]> = [
+    ['nodes', (t) => String(t.nodes)],
     ['agents × splits', (t) => `${t.agents} × ${t.splits}`],
     ['calls/s', (t) => String(t.rate)],
     ['s', (t) => String(t.seconds)],
@@ -294,6 +407,21 @@ if (args['find-max']) {
   print(rows);
   console.log('');
   console.log(best ? `most one server held with p99 offer latency < 20 ms: ${best.agents} agents × ${best.splits} splits (${best.agents * best.splits} splits) at ${best.rate} calls/s` : 'no size met p99 offer latency < 20 ms');
+} else if (Number(args.nodes) > 1) {
+  const n = Number(args.nodes);
+  const rows = [
+    await trial(Number(args.agents), splits, Number(args.rate), Number(args.seconds), talkMs, false, 1),
+    await trial(Number(args.agents), splits, Number(args.rate), Number(args.seconds), talkMs, false, n),
+  ];
+  print(rows);
+  const one = rows[0]!;
+  const many = rows[1]!;
+  console.log(`cluster of ${n} vs one node: offer p99 ${(many.offer.p99 / one.offer.p99).toFixed(2)}×, offered ${(many.offered / Math.max(1, one.offered)).toFixed(2)}×`);
+  console.log('(one node: SQLite journal; cluster: the journal is a Redis Stream, one fenced Lua call per event, plus one XADD per forwarded command and one XREAD batch per node)');
+  console.log('');
+  const times = await failover(n, Number(args.kills));
+  const q = quantiles(times);
+  console.log(`fail-over over ${times.length} kills of the dispatcher (kill -9 → the next offer reaches an agent on a surviving node; lease 1 s): p50 ${ms(q.p50)} ms, p99 ${ms(q.p99)} ms, max ${ms(q.max)} ms`);
 } else {
   const rows = [await trial(Number(args.agents), splits, Number(args.rate), Number(args.seconds), talkMs, false)];
   if (args.flood) rows.push(await trial(Number(args.agents), splits, Number(args.rate), Number(args.seconds), talkMs, true));

@@ -506,7 +506,9 @@ export class ClusterNode implements Floor {
   }
 
   private async deliveryLoop(): Promise<void> {
-    let last = '$';
+    // A concrete id from the start: with '$' every read would skip what came between two reads.
+    const tail = await this.redis.xrevrange(this.keys.out(this.self), '+', '-', 'COUNT', 1).catch(() => []);
+    let last = tail[0]?.[0] ?? '0-0';
     while (!this.stopped) {
       try {
         const res = (await this.outConn.xread('COUNT', 2000, 'BLOCK', 200, 'STREAMS', this.keys.out(this.self), last)) as Array<[string, Entries]> | null;
