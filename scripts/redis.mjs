@@ -4,7 +4,7 @@
 // pid. Debian's `redis-server` package.
 //   node scripts/redis.mjs start [--port N]
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +57,29 @@ export async function startRedis(options = {}) {
     pid: /** @type {number} */ (child.pid),
     dir,
     kill: (signal = 'SIGKILL') => void child.kill(signal),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/**
+ * A Redis Sentinel watching `masterPort` as `name` (quorum 1): `redis-server <conf> --sentinel`,
+ * its config in a folder of its own (Sentinel rewrites it).
+ * @param {{ masterPort: number, name?: string, port?: number }} options
+ */
+export async function startSentinel(options) {
+  const port = options.port ?? (await freePort());
+  const dir = mkdtempSync(join(tmpdir(), 'multi-seat-sentinel-'));
+  const conf = join(dir, 'sentinel.conf');
+  writeFileSync(conf, `port ${port}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor ${options.name ?? 'mymaster'} 127.0.0.1 ${options.masterPort} 1\nsentinel down-after-milliseconds ${options.name ?? 'mymaster'} 1000\n`);
+  const child = spawn('redis-server', [conf, '--sentinel'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise((resolve) => child.once('exit', () => resolve(undefined)));
+  await waitReady(port);
+  return {
+    port,
+    pid: /** @type {number} */ (child.pid),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;

@@ -43,6 +43,8 @@ const FLAGS: Flag[] = [
   { name: 'no-journal', kind: 'flag', help: 'keep no journal: a restart or crash ends every live call (benchmarks)' },
   { name: 'snapshot-every', kind: 'int', help: 'snapshot the engine after this many journaled events (default 20000; 0: only at stop)' },
   { name: 'redis', kind: 'string', help: 'cluster mode: redis://host:port holding the journal, the lease and the node-to-node messages' },
+  { name: 'redis-sentinel', kind: 'string', help: 'cluster mode through Redis Sentinel: host:port of each Sentinel, comma-separated' },
+  { name: 'redis-master-name', kind: 'string', help: 'the master the Sentinels watch (default mymaster)' },
   { name: 'node', kind: 'string', help: "this node's id in the cluster (default host:port)" },
   { name: 'lease-ms', kind: 'int', help: 'the dispatcher lease expires this long after its last renewal (default 2000)' },
   { name: 'heartbeat-ms', kind: 'int', help: 'a node silent this long is gone, with its connections (default 3000)' },
@@ -117,6 +119,13 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions 
   const janusServers = janusUrls.length > 1 ? janusPool(janusUrls, lists) : undefined;
   const redis = s('redis');
   if (redis !== undefined && !/^rediss?:\/\//.test(redis)) throw new UsageError('--redis must be a redis:// or rediss:// URL');
+  const sentinel = s('redis-sentinel');
+  const redisSentinels = sentinel?.split(',').map((hp) => {
+    const m = /^([^:\s]+):(\d+)$/.exec(hp.trim());
+    if (!m) throw new UsageError(`--redis-sentinel wants host:port,host:port, not "${hp}"`);
+    return { host: m[1]!, port: Number(m[2]) };
+  });
+  if (redis !== undefined && redisSentinels) throw new UsageError('give --redis or --redis-sentinel, not both');
   const demo = (get.get('demo') as boolean | undefined) ?? false;
   const secret = s('secret');
   if (!demo && !secret && s('secrets') === undefined) throw new UsageError(`--secret (or ${envName('secret')}) is required outside --demo`);
@@ -149,6 +158,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions 
     snapshotEvery: n('snapshot-every'),
     endCallsOnStop: get.get('end-calls-on-stop') as boolean | undefined,
     redis,
+    redisSentinels,
+    redisMasterName: s('redis-master-name'),
     node: s('node'),
     leaseMs: n('lease-ms'),
     heartbeatMs: n('heartbeat-ms'),
@@ -222,7 +233,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     process.exit(1);
   }
   const c = server.config;
-  console.log(`multi-seat control center on ${server.url}${c.demo ? ' (demo: open it in a browser)' : ''}; janus ${c.janusServers.map((j) => j.url).join(', ') || 'none (no media)'}; ${c.redis ? `cluster node ${server.cluster?.node} on ${c.redis}` : `journal and records ${c.db}`}`);
+  console.log(`multi-seat control center on ${server.url}${c.demo ? ' (demo: open it in a browser)' : ''}; janus ${c.janusServers.map((j) => j.url).join(', ') || 'none (no media)'}; ${server.cluster ? `cluster node ${server.cluster.node} on ${c.redis ?? `the Sentinels' ${c.redisMasterName}`}` : `journal and records ${c.db}`}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -48,6 +48,9 @@ export interface ServerConfig {
   endCallsOnStop: boolean;
   /** Cluster mode: the Redis holding the journal, the lease and the messages between nodes. */
   redis: string | null;
+  /** Cluster mode through Sentinel: `host:port` of each Sentinel, and the master's name. */
+  redisSentinels: Array<{ host: string; port: number }> | null;
+  redisMasterName: string;
   /** This node's id in the cluster (default host:port). */
   node: string | null;
   /** The dispatcher lease expires this long after its last renewal (renewed every third). */
@@ -105,6 +108,8 @@ export function defaultServerConfig(): ServerConfig {
     snapshotEvery: 20_000,
     endCallsOnStop: false,
     redis: null,
+    redisSentinels: null,
+    redisMasterName: 'mymaster',
     node: null,
     leaseMs: 2000,
     heartbeatMs: 3000,

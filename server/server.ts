@@ -76,7 +76,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const config = resolveConfig(options);
   const clock = options.clock ?? systemClock;
   const log = options.log ?? ((m: string) => console.error(`[multi-seat] ${m}`));
-  const clustered = config.redis !== null;
+  const clustered = config.redis !== null || config.redisSentinels !== null;
   // A cluster keeps its journal and records in Redis; a single node in its SQLite file.
   const db = clustered ? null : openDatabase(config.db, options.dbMaxPages ? { maxPages: options.dbMaxPages } : {});
   const records = db ? new Records(db) : null;
@@ -101,7 +101,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const newCallId = () => `c-${randomBytes(12).toString('base64url')}`;
   const cluster = clustered
     ? await ClusterNode.join({
-        redisUrl: config.redis!,
+        redis: config.redisSentinels ? { sentinels: config.redisSentinels, name: config.redisMasterName } : config.redis!,
         node: config.node ?? `${config.host}:${config.port || randomBytes(4).toString('hex')}`,
         engine: engineOptions,
         clock,

@@ -24,8 +24,11 @@ import { ClusterJournal, type EntryBody } from './cluster-journal.js';
 import { CLUSTER_FORMAT, clusterKeys, RELEASE, RENEW, SNAPSHOT, type ClusterKeys } from './keys.js';
 import { Registry, type Origin } from './registry.js';
 
+/** Where Redis is: a URL, or Sentinels that name the current master. */
+export type RedisTarget = string | { sentinels: Array<{ host: string; port: number }>; name: string };
+
 export interface ClusterOptions {
-  redisUrl: string;
+  redis: RedisTarget;
   /** This node's id (default host:port). */
   node: string;
   engine: EngineOptions;
@@ -109,7 +112,9 @@ export class ClusterNode implements Floor {
     this.node = options.node;
     this.self = `${options.node}#${randomBytes(4).toString('hex')}`;
     this.keys = clusterKeys(options.prefix);
-    const connect = () => new Redis(options.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: false, lazyConnect: false });
+    const common = { maxRetriesPerRequest: null, enableAutoPipelining: false };
+    const target = options.redis;
+    const connect = () => (typeof target === 'string' ? new Redis(target, common) : new Redis({ ...common, sentinels: target.sentinels, name: target.name }));
     this.redis = connect();
     this.followConn = connect();
     this.outConn = connect();

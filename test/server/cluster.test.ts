@@ -5,8 +5,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CustomerCallView } from '../../core/protocol.js';
-import { agentOn, auth, callerOn, startCluster } from './cluster-support.js';
-import { Client, eventually, split } from './helpers.js';
+import { startRedis, startSentinel } from '../../scripts/redis.mjs';
+import { agentOn, auth, callerOn, freePort, NodeProcess, startCluster } from './cluster-support.js';
+import { Client, eventually, SECRET, split } from './helpers.js';
 
 test('three nodes, one dispatcher: a customer on one node reaches an agent on another (R2, R9 across nodes)', { timeout: 60_000 }, async () => {
   const c = await startCluster(3);
@@ -128,5 +129,25 @@ test('a stale dispatcher (SIGSTOP past its lease, then SIGCONT) cannot append or
     assert.match(stale.out, /stops dispatching/);
   } finally {
     await c.stop();
+  }
+});
+
+test('through Redis Sentinel: a node finds the master by asking the Sentinel (--redis-sentinel)', { timeout: 60_000 }, async () => {
+  const redis = await startRedis();
+  const sentinel = await startSentinel({ masterPort: redis.port });
+  const node = new NodeProcess('s1', await freePort(), ['--secret', SECRET, '--janus-url', 'none', '--redis-sentinel', `127.0.0.1:${sentinel.port}`, '--lease-ms', '1000']);
+  try {
+    await node.start();
+    await eventually(async () => assert.equal((await node.health()).role, 'leader'), 'the node to lead', 10_000);
+    const agent = await agentOn(node, 'sn-seat', 1);
+    await agent.ok({ type: 'ready' });
+    const cust = await callerOn(node, 'sn-cust');
+    await cust.ok({ type: 'call', queue: 'q' });
+    await agent.next('seat', (s) => split(s, 0).state === 'ringing');
+    assert.match(node.out, /cluster node s1 on the Sentinels' mymaster/);
+  } finally {
+    await node.kill();
+    await sentinel.stop();
+    await redis.stop();
   }
 });
