@@ -309,10 +309,11 @@ export async function startJanus(options = {}) {
 
   const adminUrl = adminOn ? `http://${HOST}:${adminPort}/admin` : undefined;
   /** The control-center flags that go with this Janus. */
-  const serverArgs = ['--janus-url', `ws://${HOST}:${wsPort}`];
-  if (roomAdminKey) serverArgs.push('--janus-admin-key', roomAdminKey);
-  if (options.apiSecret) serverArgs.push('--janus-api-secret', options.apiSecret);
-  if (adminUrl && adminSecret) serverArgs.push('--janus-admin-url', adminUrl, '--janus-admin-secret', adminSecret);
+  // --flag=value: a random key may start with '-', which a parser would take for another flag.
+  const serverArgs = [`--janus-url=ws://${HOST}:${wsPort}`];
+  if (roomAdminKey) serverArgs.push(`--janus-admin-key=${roomAdminKey}`);
+  if (options.apiSecret) serverArgs.push(`--janus-api-secret=${options.apiSecret}`);
+  if (adminUrl && adminSecret) serverArgs.push(`--janus-admin-url=${adminUrl}`, `--janus-admin-secret=${adminSecret}`);
   return {
     pid: /** @type {number} */ (child.pid),
     roomAdminKey,
