@@ -157,18 +157,23 @@ export class ControlCenter implements Floor {
   }
 
   stats() {
-    const floor = floorStats(this.engine);
-    return {
-      ...floor,
-      seats: { ...floor.seats, connected: this.agents.size },
-      customers: { connected: this.customers.size },
-      janus: this.rooms.status,
-      rooms: this.rooms.count,
-      // Each Janus of the pool: status (up, down, lost), rooms, participants, our calls on it.
-      janusServers: this.rooms.servers(),
-      journal: this.host.journalStatus,
-    };
+    return nodeStats(this.engine, { agents: this.agents.size, customers: this.customers.size }, this.rooms, this.host.journalStatus);
   }
+}
+
+/** `/v1/stats` of one node: the floor as its engine has it, its own connections, its Janus view. */
+export function nodeStats(engine: Engine, connected: { agents: number; customers: number }, rooms: Rooms, journal: string) {
+  const floor = floorStats(engine);
+  return {
+    ...floor,
+    seats: { ...floor.seats, connected: connected.agents },
+    customers: { connected: connected.customers },
+    janus: rooms.status,
+    rooms: rooms.count,
+    // Each Janus of the pool: status (up, down, lost), rooms, participants, our calls on it.
+    janusServers: rooms.servers(),
+    journal,
+  };
 }
 
 /** What the engine says about the floor, for `/v1/stats` (every node of a cluster has an engine). */

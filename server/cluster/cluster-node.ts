@@ -17,7 +17,7 @@ import type { EngineEvent } from '../../core/events.js';
 import type { CallRecord } from '../../core/model.js';
 import type { ServerMessage } from '../../core/protocol.js';
 import type { Presenter } from '../control-center.js';
-import { floorStats } from '../control-center.js';
+import { nodeStats } from '../control-center.js';
 import type { Floor, Peer } from '../floor.js';
 import type { Rooms } from '../rooms.js';
 import { ClusterJournal, type EntryBody } from './cluster-journal.js';
@@ -204,17 +204,8 @@ export class ClusterNode implements Floor {
   }
 
   stats() {
-    const floor = floorStats(this.current);
-    return {
-      ...floor,
-      seats: { ...floor.seats, connected: this.agents.size },
-      customers: { connected: this.customers.size },
-      janus: this.options.rooms.status,
-      rooms: this.options.rooms.count,
-      journal: this.journalStatus,
-      node: this.node,
-      role: this.role,
-    };
+    const stats = nodeStats(this.current, { agents: this.agents.size, customers: this.customers.size }, this.options.rooms, this.journalStatus);
+    return { ...stats, node: this.node, role: this.role };
   }
 
   async recent(limit: number, seatId?: string): Promise<CallRecord[]> {

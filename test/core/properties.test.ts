@@ -9,12 +9,11 @@ import fc from 'fast-check';
 import { Engine } from '../../core/engine.js';
 import type { EngineEvent } from '../../core/events.js';
 import { checkInvariants } from '../../core/invariants.js';
-import { step, toEvent, type Step } from './random-workload.js';
+import { drive, step, type Step } from './random-workload.js';
 
 /** Runs one sequence; returns the first broken invariant, or null. */
 function run(steps: Step[], wrapupMs: number): string | null {
   const engine = new Engine({ config: { ringTimeoutMs: 5000, rejectDelayMs: 3000, wrapupMs, reconnectGraceMs: 4000, callerGraceMs: 4000 } });
-  let now = 1_000_000;
   const timers = new Map<string, number>();
   const pendingRooms: string[] = [];
   const created = new Set<string>();
@@ -46,27 +45,7 @@ function run(steps: Step[], wrapupMs: number): string | null {
     return null;
   };
 
-  for (const s of steps) {
-    const ev = toEvent(s, now, pendingRooms);
-    if (ev === 'tick') {
-      const end = now + s.ms;
-      for (;;) {
-        let next: [string, number] | undefined;
-        for (const t of timers) if (t[1] <= end && (!next || t[1] < next[1])) next = t;
-        if (!next) break;
-        now = Math.max(now, next[1]);
-        timers.delete(next[0]);
-        const err = apply({ type: 'timer', key: next[0], now });
-        if (err) return err;
-      }
-      now = end;
-      continue;
-    }
-    const err = apply(ev);
-    if (err) return err;
-    now += 1 + (s.ms % 50);
-  }
-  return null;
+  return drive(steps, timers, pendingRooms, apply);
 }
 
 const RUNS = 60;

@@ -78,3 +78,32 @@ export function toEvent(s: Step, now: number, pendingRooms: string[]): EngineEve
   }
 }
 
+
+/**
+ * Feeds the steps to `apply` as events from t = 1,000,000 ms; a tick fires the timers due in
+ * its span (in time order) before time moves on. Stops at the first error `apply` returns.
+ */
+export function drive(steps: Step[], timers: Map<string, number>, pendingRooms: string[], apply: (e: EngineEvent) => string | null): string | null {
+  let now = 1_000_000;
+  for (const s of steps) {
+    const ev = toEvent(s, now, pendingRooms);
+    if (ev === 'tick') {
+      const end = now + s.ms;
+      for (;;) {
+        let next: [string, number] | undefined;
+        for (const t of timers) if (t[1] <= end && (!next || t[1] < next[1])) next = t;
+        if (!next) break;
+        now = Math.max(now, next[1]);
+        timers.delete(next[0]);
+        const err = apply({ type: 'timer', key: next[0], now });
+        if (err) return err;
+      }
+      now = end;
+      continue;
+    }
+    const err = apply(ev);
+    if (err) return err;
+    now += 1 + (s.ms % 50);
+  }
+  return null;
+}

@@ -12,7 +12,7 @@ import { Engine, type EngineOptions } from '../../core/engine.js';
 import type { EngineSnapshot } from '../../core/engine-snapshot.js';
 import type { EngineEvent } from '../../core/events.js';
 import { checkInvariants } from '../../core/invariants.js';
-import { step, toEvent, type Step } from './random-workload.js';
+import { drive, step, type Step } from './random-workload.js';
 
 const options: EngineOptions = { config: { ringTimeoutMs: 5000, rejectDelayMs: 3000, wrapupMs: 2000, reconnectGraceMs: 4000, callerGraceMs: 4000 } };
 
@@ -26,7 +26,6 @@ function run(steps: Step[], crashes: Set<number>, snapshotEvery: number): string
   let snapshot: { seq: number; state: EngineSnapshot } = { seq: 0, state: stored(twin.snapshot()) };
   const timers = new Map<string, number>();
   const pendingRooms: string[] = [];
-  let now = 1_000_000;
   let index = 0;
 
   const apply = (event: EngineEvent): string | null => {
@@ -56,27 +55,7 @@ function run(steps: Step[], crashes: Set<number>, snapshotEvery: number): string
     return broken.length ? `after ${event.type}: ${broken.join('; ')}` : null;
   };
 
-  for (const s of steps) {
-    const ev = toEvent(s, now, pendingRooms);
-    if (ev === 'tick') {
-      const end = now + s.ms;
-      for (;;) {
-        let next: [string, number] | undefined;
-        for (const t of timers) if (t[1] <= end && (!next || t[1] < next[1])) next = t;
-        if (!next) break;
-        now = Math.max(now, next[1]);
-        timers.delete(next[0]);
-        const err = apply({ type: 'timer', key: next[0], now });
-        if (err) return err;
-      }
-      now = end;
-      continue;
-    }
-    const err = apply(ev);
-    if (err) return err;
-    now += 1 + (s.ms % 50);
-  }
-  return null;
+  return drive(steps, timers, pendingRooms, apply);
 }
 
 const RUNS = 40;
