@@ -39,7 +39,7 @@ async function waitReady(port, ms = 10_000) {
 }
 
 /**
- * @param {{ port?: number, dir?: string, aof?: boolean }} [options]
+ * @param {{ port?: number, dir?: string, aof?: boolean, replicaOf?: number }} [options]
  * @returns {Promise<{ url: string, port: number, pid: number, dir: string, stop(): Promise<void>, kill(signal?: NodeJS.Signals): void }>}
  */
 export async function startRedis(options = {}) {
@@ -47,6 +47,7 @@ export async function startRedis(options = {}) {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'multi-seat-redis-'));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--protected-mode', 'yes'];
   if (options.aof ?? true) args.push('--appendonly', 'yes', '--appendfsync', 'everysec');
+  if (options.replicaOf) args.push('--replicaof', '127.0.0.1', String(options.replicaOf));
   const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise((resolve) => child.once('exit', () => resolve(undefined)));
   child.once('error', (e) => console.error(`redis-server: ${e.message} (install the Debian package redis-server)`));

@@ -51,6 +51,8 @@ export interface ServerConfig {
   /** Cluster mode through Sentinel: `host:port` of each Sentinel, and the master's name. */
   redisSentinels: Array<{ host: string; port: number }> | null;
   redisMasterName: string;
+  /** Hold each journal entry's messages until this many Redis replicas confirm it (WAIT). */
+  redisWaitReplicas: number;
   /** This node's id in the cluster (default host:port). */
   node: string | null;
   /** The dispatcher lease expires this long after its last renewal (renewed every third). */
@@ -110,6 +112,7 @@ export function defaultServerConfig(): ServerConfig {
     redis: null,
     redisSentinels: null,
     redisMasterName: 'mymaster',
+    redisWaitReplicas: 0,
     node: null,
     leaseMs: 2000,
     heartbeatMs: 3000,

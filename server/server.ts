@@ -112,6 +112,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         leaseMs: config.leaseMs,
         heartbeatMs: config.heartbeatMs,
         snapshotEvery: config.snapshotEvery,
+        waitReplicas: config.redisWaitReplicas,
         log,
       })
     : null;

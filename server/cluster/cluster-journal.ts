@@ -47,6 +47,12 @@ export class ClusterJournal implements JournalWriter {
     private readonly leaseValue: string,
     start: { seq: number; cursor: string },
     private readonly onFenced: (why: string) => void,
+    /**
+     * With replicas: an entry's messages (the `ok`, the snapshots) go out only once this many
+     * replicas have the entry (`WAIT`), so a Redis fail-over loses nothing anyone was told.
+     */
+    private readonly waitReplicas = 0,
+    private readonly waitMs = 1000,
   ) {
     this.seq = start.seq;
     this.cursor = start.cursor;
@@ -101,12 +107,31 @@ export class ClusterJournal implements JournalWriter {
       } else args.push('', '');
       args.push(String(p.records.length));
       for (const r of p.records) args.push(r.callId, r.seatId ?? '', JSON.stringify(r));
-      for (const [stream, m] of p.messages) args.push(stream, m);
-      this.redis.eval(APPEND, 4, this.keys.lease, this.keys.journal, this.keys.records, this.keys.recordOrder, ...args).catch((e: Error) => {
-        if (this.fenced) return;
-        this.fenced = true;
-        this.onFenced(e.message);
-      });
+      const messages = p.messages.flat();
+      if (this.waitReplicas > 0 && p.event) {
+        // In order, one entry at a time: the entry, the replicas' confirmation, then what it says.
+        // Unconfirmed, nothing is said and this node stops deciding (its Redis may be going).
+        const seq = this.seq;
+        this.chain = this.chain.then(async () => {
+          if (this.fenced) return;
+          await this.redis.eval(APPEND, 4, this.keys.lease, this.keys.journal, this.keys.records, this.keys.recordOrder, ...args);
+          const n = await this.redis.wait(this.waitReplicas, this.waitMs);
+          if (n < this.waitReplicas) throw new Error(`only ${n} of ${this.waitReplicas} replicas confirmed journal entry ${seq}`);
+          if (messages.length) await this.redis.eval(APPEND, 4, this.keys.lease, this.keys.journal, this.keys.records, this.keys.recordOrder, this.leaseValue, '', '', '0', ...messages);
+        }).catch((e: Error) => this.fence(e.message));
+      } else this.run([...args, ...messages]);
     }
+  }
+
+  private chain: Promise<void> = Promise.resolve();
+
+  private fence(why: string): void {
+    if (this.fenced) return;
+    this.fenced = true;
+    this.onFenced(why);
+  }
+
+  private run(args: string[]): void {
+    this.redis.eval(APPEND, 4, this.keys.lease, this.keys.journal, this.keys.records, this.keys.recordOrder, ...args).catch((e: Error) => this.fence(e.message));
   }
 }

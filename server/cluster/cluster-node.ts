@@ -43,6 +43,8 @@ export interface ClusterOptions {
   heartbeatMs: number;
   /** A snapshot every this many journaled events. */
   snapshotEvery: number;
+  /** Hold each entry's messages until this many Redis replicas have it (0: do not wait). */
+  waitReplicas?: number;
   /** A command not answered in this time fails with `internal`. */
   replyTimeoutMs?: number;
   prefix?: string;
@@ -328,7 +330,7 @@ export class ClusterNode implements Floor {
     await this.redis.incr(this.keys.leaseChanges).catch(() => 0);
     await this.catchUp();
     if (this.leaseValue !== value) return;
-    const journal = new ClusterJournal(this.redis, this.keys, value, { seq: this.seq, cursor: this.cursor }, (why) => this.demote(`a journal write was refused: ${why}`));
+    const journal = new ClusterJournal(this.redis, this.keys, value, { seq: this.seq, cursor: this.cursor }, (why) => this.demote(`a journal write was refused: ${why}`), this.options.waitReplicas ?? 0);
     this.journal = journal;
     this.host = new EffectHost({
       engine: this.current,

@@ -151,3 +151,32 @@ test('through Redis Sentinel: a node finds the master by asking the Sentinel (--
     await redis.stop();
   }
 });
+
+test('with --redis-wait-replicas 1 every answer waits for a replica to hold its journal entry, and the floor works', { timeout: 60_000 }, async () => {
+  const redis = await startRedis();
+  const replica = await startRedis({ replicaOf: redis.port });
+  const { Redis } = await import('ioredis');
+  const master = new Redis(redis.url);
+  await eventually(async () => assert.match(await master.info('replication'), /slave0:.*state=online/), 'the replica to be in sync', 15_000);
+  master.disconnect();
+  const node = new NodeProcess('w1', await freePort(), ['--secret', SECRET, '--janus-url', 'none', '--redis', redis.url, '--redis-wait-replicas', '1', '--lease-ms', '1000']);
+  try {
+    await node.start();
+    const agent = await agentOn(node, 'wr-seat', 1);
+    await agent.ok({ type: 'ready' });
+    const cust = await callerOn(node, 'wr-cust');
+    await cust.ok({ type: 'call', queue: 'q' });
+    await agent.next('seat', (s) => split(s, 0).state === 'ringing');
+    // What the agent was told is on the replica too.
+    const r = new Redis(`redis://127.0.0.1:${replica.port}`);
+    try {
+      assert.ok((await r.xlen('multi-seat:journal')) >= 4, 'the journal is on the replica');
+    } finally {
+      r.disconnect();
+    }
+  } finally {
+    await node.kill();
+    await replica.stop();
+    await redis.stop();
+  }
+});
