@@ -76,7 +76,8 @@ export interface Cluster {
 
 export async function startCluster(n: number, extra: string[] = []): Promise<Cluster> {
   const redis = await startRedis();
-  const args = ['--secret', SECRET, '--janus-url', 'none', '--redis', redis.url, '--lease-ms', '1000', '--heartbeat-ms', '1500', ...extra];
+  const media = extra.some((a) => a.startsWith('--janus-url')) ? [] : ['--janus-url', 'none'];
+  const args = ['--secret', SECRET, ...media, '--redis', redis.url, '--lease-ms', '1000', '--heartbeat-ms', '1500', ...extra];
   const nodes: NodeProcess[] = [];
   for (let i = 0; i < n; i++) nodes.push(new NodeProcess(`n${i + 1}`, await freePort(), args));
   await Promise.all(nodes.map((x) => x.start()));

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CustomerCallView } from '../../core/protocol.js';
+import { startJanus } from '../../scripts/janus.mjs';
 import { startRedis, startSentinel } from '../../scripts/redis.mjs';
 import { agentOn, auth, callerOn, freePort, NodeProcess, startCluster } from './cluster-support.js';
 import { Client, eventually, SECRET, split } from './helpers.js';
@@ -178,5 +179,46 @@ test('with --redis-wait-replicas 1 every answer waits for a replica to hold its 
     await node.kill();
     await replica.stop();
     await redis.stop();
+  }
+});
+
+test('a cluster with a pool of two Janus: one Janus killed, then the dispatcher: every call keeps its id and split, its media moves once', { timeout: 90_000 }, async () => {
+  const janus = [
+    await startJanus({ wsPort: 0, httpPort: 0, adminPort: 0, locked: true, rtpRange: '20400-20599' }),
+    await startJanus({ wsPort: 0, httpPort: 0, adminPort: 0, locked: true, rtpRange: '20600-20799' }),
+  ];
+  const c = await startCluster(2, janus.flatMap((j) => j.serverArgs).concat('--janus-grace-ms', '1000'));
+  try {
+    let leader = await c.leader();
+    const other = c.nodes.find((n) => n !== leader)!;
+    const agent = await agentOn(other, 'jp-seat', 4);
+    await agent.ok({ type: 'ready' });
+    const calls: Array<{ id: string; server: string }> = [];
+    const custs = [];
+    for (let i = 0; i < 4; i++) {
+      const cust = await callerOn(other, `jp-c${i}`);
+      custs.push(cust);
+      await cust.ok({ type: 'call', queue: 'q' });
+      const seat = await agent.next('seat', (s) => split(s, i).state === 'ringing' && split(s, i).call?.media != null);
+      calls.push({ id: split(seat, i).call!.callId, server: split(seat, i).call!.media!.server });
+      await agent.ok({ type: 'answer', split: i });
+    }
+    assert.deepEqual(new Set(calls.map((x) => x.server)).size, 2, 'the calls spread over both Janus');
+    const dead = janus[0]!;
+    process.kill(dead.pid, 'SIGKILL');
+    // The calls on the dead Janus get rooms on the other; both sides are told.
+    const moved = await agent.next('seat', (s) => s.splits.every((x) => x.call?.media?.server === janus[1]!.wsUrl));
+    assert.deepEqual(moved.splits.map((x) => [x.state, x.call?.callId]), calls.map((x) => ['connected', x.id]));
+    for (const [i, cust] of custs.entries()) assert.equal((await cust.next('call', (x) => x.media?.server === janus[1]!.wsUrl)).callId, calls[i]!.id);
+    // Then the dispatcher dies: the rooms stay where they are.
+    await leader.kill('SIGKILL');
+    leader = await c.leader();
+    assert.equal(leader, other);
+    await agent.ok({ type: 'focus', split: 2 });
+    const after = await agent.next('seat', (s) => s.focus === 2);
+    assert.deepEqual(after.splits.map((x) => [x.call?.callId, x.call?.media?.room]), moved.splits.map((x) => [x.call?.callId, x.call?.media?.room]));
+  } finally {
+    await c.stop();
+    for (const j of janus) await j.stop().catch(() => {});
   }
 });
