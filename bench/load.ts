@@ -85,6 +85,8 @@ interface Trial {
   connectFailures: number;
   /** Connections the server closed 4004 (did not read). */
   slowClosed: number;
+  /** In a cluster: Redis commands (all nodes, every kind) per journaled event. */
+  redisPerEvent: number | null;
 }
 
 interface Quantiles {
@@ -122,6 +124,8 @@ interface Floor {
   url: string;
   db: string;
   slowClosed: () => number;
+  /** In a cluster: Redis commands so far and the journal's last entry, to count round trips. */
+  redisCounts?: () => Promise<{ commands: number; events: number }>;
   stop(): Promise<void>;
 }
 
@@ -145,6 +149,17 @@ async function startFloor(nodes: number): Promise<Floor> {
     url: leader.url,
     db: '',
     slowClosed: () => started.reduce((n, s) => n + s.slowClosed(), 0),
+    async redisCounts() {
+      const { Redis } = await import('ioredis');
+      const r = new Redis(redis.url);
+      try {
+        const info = await r.info('stats');
+        const last = await r.xrevrange('multi-seat:journal', '+', '-', 'COUNT', 1);
+        return { commands: Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? 0), events: last[0] ? Number(last[0][0].split('-')[0]) : 0 };
+      } finally {
+        r.disconnect();
+      }
+    },
     async stop() {
       for (const s of started) await stop(s.child);
       await redis.stop();
@@ -238,6 +253,7 @@ async function trial(agents: number, splits: number, rate: number, seconds: numb
       children.push(flooder);
     }
 
+    const countsBefore = await server.redisCounts?.();
     const before = procSample(pid);
     let rssMax = before.rssMiB;
     const sampler = setInterval(() => (rssMax = Math.max(rssMax, procSample(pid).rssMiB)), 500);
@@ -246,6 +262,7 @@ async function trial(agents: number, splits: number, rate: number, seconds: numb
     const t0 = now();
     const callers = await message<CallersReport>(callersProc, (m) => m.kind === 'callers');
     const after = procSample(pid);
+    const countsAfter = await server.redisCounts?.();
     clearInterval(sampler);
     probing = false;
     await prober;
@@ -280,6 +297,10 @@ async function trial(agents: number, splits: number, rate: number, seconds: numb
       healthz: quantiles(health),
       connectFailures: callers.connectFailures + agentsR.connectFailures,
       slowClosed: server.slowClosed(),
+      redisPerEvent:
+        countsBefore && countsAfter && countsAfter.events > countsBefore.events
+          ? (countsAfter.commands - countsBefore.commands) / (countsAfter.events - countsBefore.events)
+          : null,
     };
   } finally {
     for (const c of children.reverse()) await stop(c);
@@ -417,6 +438,7 @@ if (args['find-max']) {
   const one = rows[0]!;
   const many = rows[1]!;
   console.log(`cluster of ${n} vs one node: offer p99 ${(many.offer.p99 / one.offer.p99).toFixed(2)}×, offered ${(many.offered / Math.max(1, one.offered)).toFixed(2)}×`);
+  if (many.redisPerEvent !== null) console.log(`Redis commands per journaled event (all nodes: forwarding, reads, the fenced append, heartbeats): ${many.redisPerEvent.toFixed(2)}`);
   console.log('(one node: SQLite journal; cluster: the journal is a Redis Stream, one fenced Lua call per event, plus one XADD per forwarded command and one XREAD batch per node)');
   console.log('');
   const times = await failover(n, Number(args.kills));
