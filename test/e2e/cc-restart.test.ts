@@ -5,32 +5,14 @@
 // video keeps presenting frames throughout, and the panes come back connected with the same
 // calls, the same <video> elements and streams, and no second answer.
 import { expect } from '@open-wc/testing';
-import { setViewport } from '@web/test-runner-commands';
-import '../../components/multi-seat/multi-seat.js';
-import '../../components/seat-caller/seat-caller.js';
-import type { MultiSeat } from '../../components/multi-seat/multi-seat.component.js';
-import type { SeatCaller } from '../../components/seat-caller/seat-caller.component.js';
 import { waitFor } from './janus-helpers.js';
+import { agentVideo, frameCounter, post, seatWithTwoCalls, splitVideo } from './live-floor.js';
 
 interface Proc {
   id: number;
   url: string;
   ws: string;
   pid: number;
-}
-
-async function post<T>(path: string): Promise<T> {
-  const res = await fetch(path, { method: 'POST' });
-  const body = await res.json();
-  if (!res.ok) throw new Error(`${path}: ${body.error}`);
-  return body as T;
-}
-
-async function token(p: Proc, role: 'agent' | 'caller', sub: string): Promise<string> {
-  const res = await fetch(`/__ccproc/${p.id}/token?role=${role}&sub=${encodeURIComponent(sub)}`);
-  const body = await res.json();
-  if (!body.token) throw new Error(`no token: ${JSON.stringify(body)}`);
-  return body.token;
 }
 
 const made: HTMLElement[] = [];
@@ -40,30 +22,6 @@ afterEach(async () => {
   if (proc) await post(`/__ccproc/${proc.id}/stop`);
   proc = null;
 });
-
-const splitEl = (seat: MultiSeat, i: number) => seat.shadowRoot!.querySelectorAll('seat-split')[i] as HTMLElement;
-const inShadow = (host: HTMLElement | undefined, sel: string) => host?.shadowRoot?.querySelector<HTMLVideoElement>(sel) ?? null;
-const splitVideo = (seat: MultiSeat, i: number) => inShadow(splitEl(seat, i), 'video[part~="remote-video"]');
-const agentVideo = (c: SeatCaller) => inShadow(c, 'video[part~="agent-video"]');
-
-async function clickWhenEnabled(host: HTMLElement, part: string): Promise<void> {
-  const b = await waitFor(() => {
-    const x = host.shadowRoot!.querySelector<HTMLButtonElement>(`button[part~="${part}"]`);
-    return x && !x.disabled ? x : null;
-  }, `enabled ${part} in <${host.localName}>`, 15_000);
-  b.click();
-}
-
-/** Counts the frames a <video> presents, for as long as the page lives. */
-function frameCounter(video: HTMLVideoElement): () => number {
-  let frames = 0;
-  const next = () => video.requestVideoFrameCallback(() => {
-    frames++;
-    next();
-  });
-  next();
-  return () => frames;
-}
 
 const pauses = new WeakMap<HTMLVideoElement, string[]>();
 /** Notes when and why a video paused (the page or the browser), for a failure message. */
@@ -92,42 +50,9 @@ describe('control center crash and restart (SIGKILL, same --db and port) with tw
     this.timeout(180_000);
     // Every video stays in view whatever messages appear: Chromium pauses a muted video that
     // autoplays off screen, and presents no frames of one it does not show.
-    await setViewport({ width: 1400, height: 1000 });
-    const place = (el: HTMLElement, css: string) => el.setAttribute('style', `position:fixed;${css}`);
     proc = await post<Proc>('/__ccproc');
     const p = proc;
-    const tag = Math.random().toString(36).slice(2, 8);
-    const seatId = `seat-restart-${tag}`;
-
-    const seat = document.createElement('multi-seat') as MultiSeat;
-    seat.setAttribute('server', p.ws);
-    seat.setAttribute('token', await token(p, 'agent', seatId));
-    seat.setAttribute('splits', '2');
-    seat.setAttribute('ring', 'off');
-    seat.setAttribute('lang', 'en');
-    place(seat, 'left:0;top:0;width:900px');
-    document.body.append(seat);
-    made.push(seat);
-    await waitFor(() => seat.store?.getState().seat?.seatId === seatId, 'the seat signed in', 15_000);
-    await seat.store!.ready();
-
-    const callers: SeatCaller[] = [];
-    for (const [i, name] of ['Ada', 'Bo'].entries()) {
-      const c = document.createElement('seat-caller') as SeatCaller;
-      c.setAttribute('server', p.ws);
-      c.setAttribute('token', await token(p, 'caller', `cust-${name}-${tag}`));
-      c.setAttribute('queue', 'claims');
-      c.setAttribute('name', name);
-      place(c, `right:0;top:${i * 500}px;width:420px`);
-      document.body.append(c);
-      made.push(c);
-      callers.push(c);
-      await clickWhenEnabled(c, 'call');
-      await waitFor(() => seat.store!.getState().seat?.splits[i]?.state === 'ringing', `split ${i} ringing`, 15_000);
-      await clickWhenEnabled(splitEl(seat, i), 'answer');
-      await waitFor(() => seat.store!.getState().seat?.splits[i]?.state === 'connected', `split ${i} connected`);
-      await waitFor(() => c.call?.state === 'connected', `caller ${name} connected`);
-    }
+    const { seat, callers } = await seatWithTwoCalls('ccproc', p, 'seat-restart', made);
 
     const videos = new Map<string, HTMLVideoElement>();
     for (const i of [0, 1]) videos.set(`split ${i}`, await waitFor(() => { const v = splitVideo(seat, i); return v && v.videoWidth > 0 ? v : null; }, `split ${i} video decoding`, 20_000));

@@ -4,32 +4,14 @@
 // made on the other, both sides are told, the pane and the caller re-join there and the video
 // comes back; the other call never stops; same calls, same splits, nobody answers again.
 import { expect } from '@open-wc/testing';
-import { setViewport } from '@web/test-runner-commands';
-import '../../components/multi-seat/multi-seat.js';
-import '../../components/seat-caller/seat-caller.js';
-import type { MultiSeat } from '../../components/multi-seat/multi-seat.component.js';
-import type { SeatCaller } from '../../components/seat-caller/seat-caller.component.js';
 import { waitFor } from './janus-helpers.js';
+import { agentVideo, frameCounter, post, seatWithTwoCalls, splitVideo } from './live-floor.js';
 
 interface Pool {
   id: number;
   url: string;
   ws: string;
   janus: [string, string];
-}
-
-async function post<T>(path: string): Promise<T> {
-  const res = await fetch(path, { method: 'POST' });
-  const body = await res.json();
-  if (!res.ok) throw new Error(`${path}: ${body.error}`);
-  return body as T;
-}
-
-async function token(p: Pool, role: 'agent' | 'caller', sub: string): Promise<string> {
-  const res = await fetch(`/__pool/${p.id}/token?role=${role}&sub=${encodeURIComponent(sub)}`);
-  const body = await res.json();
-  if (!body.token) throw new Error(`no token: ${JSON.stringify(body)}`);
-  return body.token;
 }
 
 const made: HTMLElement[] = [];
@@ -39,31 +21,6 @@ afterEach(async () => {
   if (pool) await post(`/__pool/${pool.id}/stop`);
   pool = null;
 });
-
-const splitEl = (seat: MultiSeat, i: number) => seat.shadowRoot!.querySelectorAll('seat-split')[i] as HTMLElement;
-const inShadow = (host: HTMLElement | undefined, sel: string) => host?.shadowRoot?.querySelector<HTMLVideoElement>(sel) ?? null;
-const splitVideo = (seat: MultiSeat, i: number) => inShadow(splitEl(seat, i), 'video[part~="remote-video"]');
-const agentVideo = (c: SeatCaller) => inShadow(c, 'video[part~="agent-video"]');
-
-async function clickWhenEnabled(host: HTMLElement, part: string): Promise<void> {
-  const b = await waitFor(() => {
-    const x = host.shadowRoot!.querySelector<HTMLButtonElement>(`button[part~="${part}"]`);
-    return x && !x.disabled ? x : null;
-  }, `enabled ${part} in <${host.localName}>`, 15_000);
-  b.click();
-}
-
-/** Frames a <video> presents from now on. */
-function frameCounter(video: HTMLVideoElement): () => number {
-  let frames = 0;
-  const next = () =>
-    video.requestVideoFrameCallback(() => {
-      frames++;
-      next();
-    });
-  next();
-  return () => frames;
-}
 
 async function framesAdvance(count: () => number, n: number, what: string): Promise<void> {
   const start = count();
@@ -81,42 +38,9 @@ async function decoding(get: () => HTMLVideoElement | null, what: string, not: M
 describe('a pool of two Janus, one killed under a live call', () => {
   it('the call moves to the other Janus: the split and its caller get the new media and the video comes back; the other call never stops', async function () {
     this.timeout(180_000);
-    await setViewport({ width: 1400, height: 1000 });
-    const place = (el: HTMLElement, css: string) => el.setAttribute('style', `position:fixed;${css}`);
     pool = await post<Pool>('/__pool');
     const p = pool;
-    const tag = Math.random().toString(36).slice(2, 8);
-    const seatId = `seat-pool-${tag}`;
-
-    const seat = document.createElement('multi-seat') as MultiSeat;
-    seat.setAttribute('server', p.ws);
-    seat.setAttribute('token', await token(p, 'agent', seatId));
-    seat.setAttribute('splits', '2');
-    seat.setAttribute('ring', 'off');
-    seat.setAttribute('lang', 'en');
-    place(seat, 'left:0;top:0;width:900px');
-    document.body.append(seat);
-    made.push(seat);
-    await waitFor(() => seat.store?.getState().seat?.seatId === seatId, 'the seat signed in', 15_000);
-    await seat.store!.ready();
-
-    const callers: SeatCaller[] = [];
-    for (const [i, name] of ['Ada', 'Bo'].entries()) {
-      const c = document.createElement('seat-caller') as SeatCaller;
-      c.setAttribute('server', p.ws);
-      c.setAttribute('token', await token(p, 'caller', `cust-${name}-${tag}`));
-      c.setAttribute('queue', 'claims');
-      c.setAttribute('name', name);
-      place(c, `right:0;top:${i * 500}px;width:420px`);
-      document.body.append(c);
-      made.push(c);
-      callers.push(c);
-      await clickWhenEnabled(c, 'call');
-      await waitFor(() => seat.store!.getState().seat?.splits[i]?.state === 'ringing', `split ${i} ringing`, 15_000);
-      await clickWhenEnabled(splitEl(seat, i), 'answer');
-      await waitFor(() => seat.store!.getState().seat?.splits[i]?.state === 'connected', `split ${i} connected`);
-      await waitFor(() => c.call?.state === 'connected', `caller ${name} connected`);
-    }
+    const { seat, callers } = await seatWithTwoCalls('pool', p, 'seat-pool', made);
     const serverOf = (i: number) => seat.store!.getState().seat!.splits[i]!.call!.media!.server;
     expect([serverOf(0), serverOf(1)].sort(), 'one call on each Janus').to.deep.equal([...p.janus].sort());
     const dying = serverOf(0);
