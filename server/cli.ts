@@ -42,6 +42,8 @@ const FLAGS: Flag[] = [
   { name: 'db', kind: 'string', help: 'SQLite file for call records and the journal (default ./data/calls.db; :memory: keeps none)' },
   { name: 'no-journal', kind: 'flag', help: 'keep no journal: a restart or crash ends every live call (benchmarks)' },
   { name: 'snapshot-every', kind: 'int', help: 'snapshot the engine after this many journaled events (default 20000; 0: only at stop)' },
+  { name: 'messages-per-second', kind: 'int', help: 'messages one connection may send per second (default 20; over it: rate-limited)' },
+  { name: 'message-burst', kind: 'int', help: 'messages one connection may send at once (default 40)' },
   { name: 'redis', kind: 'string', help: 'cluster mode: redis://host:port holding the journal, the lease and the node-to-node messages' },
   { name: 'redis-sentinel', kind: 'string', help: 'cluster mode through Redis Sentinel: host:port of each Sentinel, comma-separated' },
   { name: 'redis-master-name', kind: 'string', help: 'the master the Sentinels watch (default mymaster)' },
@@ -118,6 +120,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions 
   for (const u of janusUrls)
     if (!(u === 'none' && janusUrls.length === 1) && !/^wss?:\/\//.test(u)) throw new UsageError('--janus-url must be a ws:// or wss:// URL, or "none"');
   const janusServers = janusUrls.length > 1 ? janusPool(janusUrls, lists) : undefined;
+  for (const f of ['messages-per-second', 'message-burst']) if (n(f) === 0) throw new UsageError(`--${f} must be above 0`);
   const redis = s('redis');
   if (redis !== undefined && !/^rediss?:\/\//.test(redis)) throw new UsageError('--redis must be a redis:// or rediss:// URL');
   const sentinel = s('redis-sentinel');
@@ -155,6 +158,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions 
     db: s('db'),
     limits: guarded.limits,
     access: guarded.access,
+    rateLimit: { perSecond: n('messages-per-second'), burst: n('message-burst') },
     journal: get.get('no-journal') === true ? false : undefined,
     snapshotEvery: n('snapshot-every'),
     endCallsOnStop: get.get('end-calls-on-stop') as boolean | undefined,
