@@ -44,6 +44,8 @@ export abstract class Connection<M extends { type: string; id: string }> impleme
   private readonly liveness: Liveness;
   protected closed = false;
   private readPaused = false;
+  /** Lost (4004): never read from again; the socket is cut shortly. */
+  private silenced = false;
 
   constructor(
     protected readonly ws: WebSocket,
@@ -76,7 +78,7 @@ export abstract class Connection<M extends { type: string; id: string }> impleme
         ws.pause();
         setTimeout(() => {
           this.readPaused = false;
-          if (!this.closed) ws.resume();
+          if (!this.silenced) ws.resume();
         }, READ_PAUSE_MS).unref();
       }
       try {
@@ -115,6 +117,9 @@ export abstract class Connection<M extends { type: string; id: string }> impleme
     this.closed = true;
     this.liveness.stop();
     this.ws.close(code, reason);
+    // Read again if a read pause was on: the client's close frame must get in for the closing
+    // handshake to end (else the client sees its close only when ws gives up, 30 s later).
+    this.ws.resume();
   }
 
   /**
@@ -125,6 +130,7 @@ export abstract class Connection<M extends { type: string; id: string }> impleme
     if (this.closed) return;
     this.close(code, reason);
     // Read nothing more from it: a flooder's frames would only be parsed to be dropped.
+    this.silenced = true;
     this.ws.pause();
     this.gone();
     setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
