@@ -226,7 +226,8 @@ export class ClusterNode implements Floor {
     if (lease) await this.redis.eval(RELEASE, 1, this.keys.lease, lease).catch(() => {});
     await this.redis.del(this.keys.alive(this.self)).catch(() => {});
     for (const c of [this.followConn, this.outConn, this.cmdConn]) c.disconnect();
-    await Promise.allSettled(this.loops);
+    // A blocking read on a closed connection may never settle: the stop must not hang on it.
+    await Promise.race([Promise.allSettled(this.loops), sleep(1000)]);
     this.redis.disconnect();
   }
 
