@@ -233,6 +233,18 @@ describe('R8 reject', () => {
     assert.equal(h.customerState('a'), 'ringing');
   });
 
+  test('R8: a seat whose id is __proto__ waits out rejectDelayMs like any other (ids are Map keys, not object fields)', () => {
+    const h = new Harness({ config: { rejectDelayMs: 10_000 } });
+    h.agent('__proto__', 1);
+    h.customer('a');
+    h.do({ type: 'agent-reject', seatId: '__proto__', split: 0 });
+    assert.equal(h.customerState('a'), 'queued', 'not re-offered at once');
+    h.advance(9_999);
+    assert.equal(h.customerState('a'), 'queued');
+    h.advance(1);
+    assert.equal(h.customerState('a'), 'ringing');
+  });
+
   test('R8: while a rejected call waits, the seat gets the next call', () => {
     const h = new Harness();
     h.agent('s', 2);
