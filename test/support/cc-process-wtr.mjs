@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startJanus } from '../../scripts/janus.mjs';
+import { devToken, jsonRoutes } from './json-routes.mjs';
 
 const BIN = fileURLToPath(new URL('../../bin/multi-seat-server.js', import.meta.url));
 
@@ -83,52 +84,36 @@ export function controlCenterProcesses() {
     },
   };
 
-  /** @param {any} ctx @param {() => Promise<void>} next */
-  const middleware = async (ctx, next) => {
-    if (!ctx.path.startsWith('/__ccproc')) return next();
-    try {
-      const m = /^\/__ccproc\/(\d+)\/(kill|start|stop|token)$/.exec(ctx.path);
-      const p = m ? procs.get(Number(m[1])) : undefined;
-      if (m && !p) throw new Error(`no control center ${m[1]}`);
-      let out;
-      if (ctx.path === '/__ccproc' && ctx.method === 'POST') {
-        const dir = mkdtempSync(join(tmpdir(), 'multi-seat-cc-'));
-        /** @type {Proc} */
-        const np = { id: ++seq, dir, db: join(dir, 'calls.db'), port: 0, url: '', child: null };
-        procs.set(np.id, np);
-        const child = await launch(np);
-        out = { id: np.id, url: np.url, ws: np.url.replace(/^http/, 'ws'), pid: child.pid };
-      } else if (p && m?.[2] === 'kill' && ctx.method === 'POST') {
-        await end(p, 'SIGKILL');
-        out = { ok: true };
-      } else if (p && m?.[2] === 'start' && ctx.method === 'POST') {
-        if (p.child) throw new Error('it is running');
-        const child = await launch(p);
-        out = { pid: child.pid, url: p.url };
-      } else if (p && m?.[2] === 'stop' && ctx.method === 'POST') {
-        await end(p, 'SIGTERM');
-        rmSync(p.dir, { recursive: true, force: true });
-        procs.delete(p.id);
-        out = { ok: true };
-      } else if (p && m?.[2] === 'token') {
-        const res = await fetch(`${p.url}/v1/dev-token`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ role: ctx.query.role, sub: ctx.query.sub }),
-        });
-        out = await res.json();
-      } else {
-        ctx.status = 404;
-        out = { error: `no ${ctx.method} ${ctx.path}` };
-      }
-      ctx.type = 'application/json';
-      ctx.body = JSON.stringify(out);
-    } catch (e) {
-      ctx.status = 500;
-      ctx.type = 'application/json';
-      ctx.body = JSON.stringify({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  const middleware = jsonRoutes('/__ccproc', async (ctx) => {
+    const m = /^\/__ccproc\/(\d+)\/(kill|start|stop|token)$/.exec(ctx.path);
+    const p = m ? procs.get(Number(m[1])) : undefined;
+    if (m && !p) throw new Error(`no control center ${m[1]}`);
+    if (ctx.path === '/__ccproc' && ctx.method === 'POST') {
+      const dir = mkdtempSync(join(tmpdir(), 'multi-seat-cc-'));
+      /** @type {Proc} */
+      const np = { id: ++seq, dir, db: join(dir, 'calls.db'), port: 0, url: '', child: null };
+      procs.set(np.id, np);
+      const child = await launch(np);
+      return { id: np.id, url: np.url, ws: np.url.replace(/^http/, 'ws'), pid: child.pid };
     }
-  };
+    if (p && m?.[2] === 'kill' && ctx.method === 'POST') {
+      await end(p, 'SIGKILL');
+      return { ok: true };
+    }
+    if (p && m?.[2] === 'start' && ctx.method === 'POST') {
+      if (p.child) throw new Error('it is running');
+      const child = await launch(p);
+      return { pid: child.pid, url: p.url };
+    }
+    if (p && m?.[2] === 'stop' && ctx.method === 'POST') {
+      await end(p, 'SIGTERM');
+      rmSync(p.dir, { recursive: true, force: true });
+      procs.delete(p.id);
+      return { ok: true };
+    }
+    if (p && m?.[2] === 'token') return devToken(p.url, ctx.query.role, ctx.query.sub);
+    return undefined;
+  });
 
   return { plugin, middleware };
 }

@@ -4,6 +4,7 @@
 //   GET /__cc                               → {url, ws}      (HTTP base and WebSocket base)
 //   GET /__cc/token?role=agent|caller&sub=… → {token}         (through POST /v1/dev-token)
 import { register } from 'tsx/esm/api';
+import { devToken, jsonRoutes } from './json-routes.mjs';
 
 /** @param {() => Promise<{ wsUrl: string }>} janus */
 export function controlCenterForTests(janus) {
@@ -36,31 +37,11 @@ export function controlCenterForTests(janus) {
     },
   };
 
-  /** @param {any} ctx @param {() => Promise<void>} next */
-  const middleware = async (ctx, next) => {
-    if (!ctx.path.startsWith('/__cc')) return next();
-    try {
-      const s = await get();
-      let out;
-      if (ctx.path === '/__cc') out = { url: s.url, ws: s.url.replace(/^http/, 'ws') };
-      else if (ctx.path === '/__cc/token') {
-        const res = await fetch(`${s.url}/v1/dev-token`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ role: ctx.query.role, sub: ctx.query.sub }),
-        });
-        out = await res.json();
-      } else {
-        ctx.status = 404;
-        out = { error: `no ${ctx.path}` };
-      }
-      ctx.type = 'application/json';
-      ctx.body = JSON.stringify(out);
-    } catch (e) {
-      ctx.status = 500;
-      ctx.type = 'application/json';
-      ctx.body = JSON.stringify({ error: e instanceof Error ? e.stack ?? e.message : String(e) });
-    }
-  };
+  const middleware = jsonRoutes('/__cc', async (ctx) => {
+    const s = await get();
+    if (ctx.path === '/__cc') return { url: s.url, ws: s.url.replace(/^http/, 'ws') };
+    if (ctx.path === '/__cc/token') return devToken(s.url, ctx.query.role, ctx.query.sub);
+    return undefined;
+  });
   return { plugin, middleware };
 }

@@ -7,6 +7,7 @@
 //   POST /__pool/<id>/stop                closes the control center, stops both Janus
 import { register } from 'tsx/esm/api';
 import { startJanus } from '../../scripts/janus.mjs';
+import { devToken, jsonRoutes } from './json-routes.mjs';
 
 export function janusPoolForTests() {
   /** @type {Map<number, {cc: any, janus: any[]}>} */
@@ -55,44 +56,22 @@ export function janusPoolForTests() {
     },
   };
 
-  /** @param {any} ctx @param {() => Promise<void>} next */
-  const middleware = async (ctx, next) => {
-    if (!ctx.path.startsWith('/__pool')) return next();
-    try {
-      let out;
-      const m = /^\/__pool\/(\d+)\/(kill|token|stop)$/.exec(ctx.path);
-      if (ctx.path === '/__pool' && ctx.method === 'POST') out = await make();
-      else if (m) {
-        const p = pools.get(Number(m[1]));
-        if (!p) throw new Error(`no pool ${m[1]}`);
-        if (m[2] === 'kill') {
-          const j = p.janus.find((x) => x.wsUrl === ctx.query.janus);
-          if (!j) throw new Error(`no Janus ${ctx.query.janus}`);
-          process.kill(j.pid, 'SIGKILL');
-          await j.exited;
-          out = { ok: true };
-        } else if (m[2] === 'token') {
-          const res = await fetch(`${p.cc.url}/v1/dev-token`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ role: ctx.query.role, sub: ctx.query.sub }),
-          });
-          out = await res.json();
-        } else {
-          await stop(Number(m[1]));
-          out = { ok: true };
-        }
-      } else {
-        ctx.status = 404;
-        out = { error: `no ${ctx.method} ${ctx.path}` };
-      }
-      ctx.type = 'application/json';
-      ctx.body = JSON.stringify(out);
-    } catch (e) {
-      ctx.status = 500;
-      ctx.type = 'application/json';
-      ctx.body = JSON.stringify({ error: e instanceof Error ? e.stack ?? e.message : String(e) });
+  const middleware = jsonRoutes('/__pool', async (ctx) => {
+    if (ctx.path === '/__pool' && ctx.method === 'POST') return make();
+    const m = /^\/__pool\/(\d+)\/(kill|token|stop)$/.exec(ctx.path);
+    if (!m) return undefined;
+    const p = pools.get(Number(m[1]));
+    if (!p) throw new Error(`no pool ${m[1]}`);
+    if (m[2] === 'kill') {
+      const j = p.janus.find((x) => x.wsUrl === ctx.query.janus);
+      if (!j) throw new Error(`no Janus ${ctx.query.janus}`);
+      process.kill(j.pid, 'SIGKILL');
+      await j.exited;
+      return { ok: true };
     }
-  };
+    if (m[2] === 'token') return devToken(p.cc.url, ctx.query.role, ctx.query.sub);
+    await stop(Number(m[1]));
+    return { ok: true };
+  });
   return { plugin, middleware };
 }
