@@ -26,6 +26,13 @@ export interface MediaLegState<S> {
    * disconnected), for the pane to show softly; null or undefined when all is well.
    */
   warning?: string | null;
+  /**
+   * Why a leg closed by itself, not through `close()`: `room-closed` when the media server
+   * destroyed the call's room, which the control center does when the call ends or moves to
+   * another room (the next snapshot says which). Not an error: no `failed`, nothing to report.
+   * `retry()` joins again. Null or undefined otherwise.
+   */
+  ended?: 'room-closed' | null;
 }
 
 /** One side's presence in one call's room: publishes local media, plays the other side's. */

@@ -117,19 +117,35 @@ export class FakeLeg implements MediaLeg<MediaStream> {
   }
 
   async retry(): Promise<void> {
-    if (this.state.status !== 'failed') return;
-    this.set({ status: 'connecting', error: null });
+    if (this.state.status !== 'failed' && this.state.ended !== 'room-closed') return;
+    this.stopStreams();
+    this.set({ status: 'connecting', error: null, ended: null });
     this.start();
   }
 
   async close(): Promise<void> {
+    if (this.state.status === 'closed' && !this.state.ended) return;
+    this.stopStreams();
+    this.set({ status: 'closed', ended: null, local: null, remote: null });
+    this.onClose(this);
+  }
+
+  /**
+   * For tests: the media server destroyed the call's room (as Janus's `destroyed` event), which
+   * the control center does when the call ends, often before the snapshot that ends it arrives.
+   */
+  roomClosed(): void {
     if (this.state.status === 'closed') return;
+    this.stopStreams();
+    this.set({ status: 'closed', ended: 'room-closed', error: null, local: null, remote: null });
+  }
+
+  private stopStreams(): void {
     if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.localStream?.stop();
     this.remoteStream?.stop();
     this.localStream = this.remoteStream = null;
-    this.set({ status: 'closed', local: null, remote: null });
-    this.onClose(this);
   }
 
   private start(): void {

@@ -456,7 +456,7 @@ export class JanusLeg implements MediaLeg<MediaStream> {
     this.authRetries = 0;
     this.gen++;
     await this.teardown();
-    this.set({ status: 'connecting', error: null, warning: null, local: null, remote: null });
+    this.set({ status: 'connecting', error: null, warning: null, ended: null, local: null, remote: null });
     this.start();
     await this.attempt;
   }
@@ -509,6 +509,15 @@ export class JanusLeg implements MediaLeg<MediaStream> {
   }
 
   // ---- internals ----
+
+  /** The call's room was destroyed: the leg closes (no error) and frees its handles; retry() joins again. */
+  private roomClosed(gen: number): void {
+    if (this.stale(gen)) return;
+    this.gen++;
+    this.set({ status: 'closed', ended: 'room-closed', error: null, warning: null, remote: null, local: null });
+    this.settle?.();
+    void this.teardown();
+  }
 
   private stale(gen: number): boolean {
     return this.closed || gen !== this.gen;
@@ -621,7 +630,9 @@ export class JanusLeg implements MediaLeg<MediaStream> {
           if (this.wantPublish) this.publishSoon(gen);
           this.checkLive(gen);
         } else if (ev === 'destroyed') {
-          this.fail("the call's media room was closed", gen);
+          // The control center destroys a room when its call ends or moves: this event often
+          // arrives before the snapshot that says so. The leg is over, not failed.
+          this.roomClosed(gen);
         } else if (ev === 'event') {
           if (msg.leaving === 'ok' && msg.reason === 'kicked') {
             this.kicked = true;

@@ -645,6 +645,26 @@ describe('<multi-seat> and <seat-split>', () => {
     expect(el.store!.getState().seat!.splits[0]!.state).to.equal('connected');
   });
 
+  it('an ordinary end of call: the room closing before the snapshot that ends the call is no seat-error and no "Video failed"', async () => {
+    const sim = newSim();
+    const el = await seat(sim, { preview: 'off' });
+    const [ann] = await connected(sim, el, ['Ann']);
+    const s0 = splitEl(el, 0);
+    await until(() => video(s0, 'remote-video'));
+    const errors: unknown[] = [];
+    el.addEventListener('seat-error', (e) => errors.push(e.detail));
+    // The control center destroys the room on hang-up; its event beats the seat snapshot.
+    [...fakeMedia(el).legs][0]!.roomClosed();
+    await settle(s0);
+    expect(text(part(s0, 'media-status'))).to.not.contain('Video failed');
+    expect(s0.dataset.media).to.not.equal('failed');
+    const hangup = oneEvent(el, 'seat-hangup');
+    await ann!.hangup();
+    await hangup;
+    await settle(s0);
+    expect(errors).to.deep.equal([]);
+  });
+
   it('exportparts: a CRM can style a pane button from outside', async () => {
     const el = await seat(newSim());
     const exported = splitEl(el, 0).getAttribute('exportparts')!;
