@@ -67,6 +67,23 @@ function* composedAncestors(node: Node | null): Generator<Node> {
   }
 }
 
+/** Inputs whose keys are not text: a shortcut typed on them is still a shortcut. */
+const NON_TEXT_INPUTS = new Set(['button', 'submit', 'reset', 'checkbox', 'radio', 'image', 'range', 'color', 'file']);
+
+/**
+ * Whether a key was typed into something editable (an input, a textarea, a select, a
+ * contenteditable), looking through shadow roots: there Alt+A is text (Option+A on a Mac types
+ * a character), not a shortcut.
+ */
+function typedInField(e: KeyboardEvent): boolean {
+  for (const n of e.composedPath()) {
+    if (!(n instanceof HTMLElement)) continue;
+    if (n instanceof HTMLInputElement) return !NON_TEXT_INPUTS.has(n.type);
+    if (n instanceof HTMLTextAreaElement || n instanceof HTMLSelectElement || n.isContentEditable) return true;
+  }
+  return false;
+}
+
 /**
  * Which seat a keyboard shortcut is for: the one that contains the page's focus (or the key's
  * target), else, when the focus is outside every seat, the first one on the page.
@@ -102,7 +119,7 @@ function keyboardOwner(e: KeyboardEvent): MultiSeat | null {
  * @attr splits - How many panes, 1–8 (default 2; R1).
  * @attr layout - `grid` (default), `row` or `stack`.
  * @attr lang - `en` or `zh-CN`; default: the nearest `lang` up the page.
- * @attr keyboard - `on` (default) or `off`: Alt+1…8 focus a split, Alt+A answers, Alt+H hangs up the focused split. With several seats on a page, the one holding the page's focus reacts, or the first one when the focus is outside every seat.
+ * @attr keyboard - `on` (default) or `off`: Alt+1…8 focus a split, Alt+A answers, Alt+H hangs up the focused split (through `seat-before-hangup`). Keys typed in an input, textarea, select or contenteditable (also inside a shadow root) are left alone. With several seats on a page, the one holding the page's focus reacts, or the first one when the focus is outside every seat.
  * @attr preview - `on` (default) or `off`: show a ringing call's video, muted, before answering.
  * @attr ring - `auto` (default: a ring tone, or a soft beep while talking in another split), `tone`, `beep` or `off`.
  * @attr ring-volume - 0–1 (default 0.3).
@@ -416,7 +433,7 @@ export class MultiSeat extends SeatElement {
   }
 
   private readonly onKeydown = (e: KeyboardEvent): void => {
-    if (this.keyboard === 'off' || !e.altKey || e.ctrlKey || e.metaKey || !this._store) return;
+    if (this.keyboard === 'off' || !e.altKey || e.ctrlKey || e.metaKey || !this._store || typedInField(e)) return;
     // Two seats on one page: only the one holding the focus (else the first) reacts.
     if (keyboardOwner(e) !== this) return;
     const seat = this._store.getState().seat;

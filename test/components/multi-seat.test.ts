@@ -583,6 +583,30 @@ describe('<multi-seat> and <seat-split>', () => {
     expect(b!.store!.getState().seat!.splits[1]!.state).to.equal('ringing');
   });
 
+  it('keyboard: keys typed in an editable field (input, textarea, select, contenteditable, also inside a shadow root) are text, not shortcuts', async () => {
+    const sim = newSim();
+    const wrap = await fixture<HTMLDivElement>(html`<div>
+      <textarea id="notes"></textarea><input id="name" /><select id="pick"><option>a</option></select>
+      <div id="rich" contenteditable="true"><b id="bold">x</b></div>
+      <div id="host"></div>
+      <multi-seat .simulator=${sim} .mediaAdapter=${new FakeMediaAdapter({ audio: false })} token="seat-1" splits="2" ring="off" lang="en"></multi-seat>
+    </div>`);
+    const el = wrap.querySelector<MultiSeat>('multi-seat')!;
+    await settle(el);
+    const shadowInput = wrap.querySelector('#host')!.attachShadow({ mode: 'open' }).appendChild(document.createElement('input'));
+    await ready(el);
+    await placeCall(sim, 'cust-a', 'Ann');
+    await splitState(el, 0, 'ringing');
+    const targets = [...wrap.querySelectorAll<HTMLElement>('#notes, #name, #pick, #bold'), shadowInput];
+    for (const t of targets) {
+      t.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyA', key: 'å', altKey: true, bubbles: true, composed: true }));
+    }
+    await settle(el);
+    expect(el.store!.getState().seat!.splits[0]!.state, 'Alt+A typed in a field answered the call').to.equal('ringing');
+    wrap.querySelector('#host')!.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyA', altKey: true, bubbles: true, composed: true }));
+    await splitState(el, 0, 'connected');
+  });
+
   it('keyboard="off": the shortcuts do nothing', async () => {
     const sim = newSim();
     const el = await seat(sim, { keyboard: 'off' });
