@@ -1,5 +1,5 @@
 /** A store whose commands go to a control client, one at a time per command key. */
-import type { ControlClient, Outgoing } from './control-client.js';
+import type { ControlClient, LocalErrorCode, Outgoing } from './control-client.js';
 import { ProtocolError } from './control-client.js';
 import type { AgentMessage, CallerMessage, ErrorCode } from './protocol.js';
 import { Store } from './store.js';
@@ -7,7 +7,8 @@ import { Store } from './store.js';
 export interface CommandState {
   /** Commands sent and not yet answered, by key, so a second click does nothing. */
   pending: Record<string, true>;
-  lastError: { code: ErrorCode; message: string; command: string } | null;
+  /** The last command refused by the control center (local refusals are not recorded). */
+  lastError: { code: ErrorCode | LocalErrorCode; message: string; command: string } | null;
 }
 
 export abstract class CommandStore<S extends CommandState, M extends AgentMessage | CallerMessage> extends Store<S> {
@@ -20,10 +21,10 @@ export abstract class CommandStore<S extends CommandState, M extends AgentMessag
 
   /**
    * Sends one command. The same key while one is in flight is refused locally (a double click
-   * must not answer twice — the control center refuses it as well).
+   * must not answer twice — the control center refuses it as well), with code `locally-refused`.
    */
   protected async send(message: Outgoing<M>, key: string = message.type): Promise<void> {
-    if (this.getState().pending[key]) throw new ProtocolError('invalid-state', `${message.type} is already in progress`);
+    if (this.getState().pending[key]) throw new ProtocolError('locally-refused', `${message.type} is already in progress`);
     this.update({ pending: { ...this.getState().pending, [key]: true } } as Partial<S>);
     try {
       await this.client.request(message);

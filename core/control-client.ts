@@ -32,9 +32,17 @@ export interface ControlClient<M extends AgentMessage | CallerMessage> {
   close(): void;
 }
 
+/**
+ * A code that never comes from the control center: `locally-refused`, a command the store refused
+ * before sending it (the same command on the same split still in flight — a double click — or a
+ * hang-up vetoed through `seat-before-hangup`). Nothing went wrong: elements report nothing.
+ */
+export type LocalErrorCode = 'locally-refused';
+
+/** A refused command: the control center's error code, or a local one. */
 export class ProtocolError extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly code: ErrorCode | LocalErrorCode,
     message: string,
   ) {
     super(message);

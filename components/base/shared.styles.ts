@@ -9,9 +9,13 @@ export const tokens = css`
     --_accent: var(--seat-color-accent, #2563eb);
     --_on-accent: var(--seat-color-on-accent, #ffffff);
     --_ring: var(--seat-color-ring, #d97706);
+    --_on-ring: var(--seat-color-on-ring, #000000);
     --_danger: var(--seat-color-danger, #b91c1c);
+    --_on-danger: var(--seat-color-on-danger, #ffffff);
     --_success: var(--seat-color-success, #15803d);
+    --_on-success: var(--seat-color-on-success, #ffffff);
     --_attention: var(--seat-color-attention, #7c3aed);
+    --_on-attention: var(--seat-color-on-attention, #ffffff);
     --_surface: var(--seat-color-surface, #ffffff);
     --_surface-2: var(--seat-color-surface-raised, #f3f4f6);
     --_text: var(--seat-color-text, #111827);
@@ -21,7 +25,8 @@ export const tokens = css`
     --_radius: var(--seat-radius, 8px);
     --_space: var(--seat-spacing, 8px);
     --_font: var(--seat-font, system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Microsoft YaHei', sans-serif);
-    --_focus-ring: var(--seat-focus-ring, 3px solid #2563eb);
+    /* The focus ring follows the accent unless a page sets its own. */
+    --_focus-ring: var(--seat-focus-ring, 3px solid var(--_accent));
     font-family: var(--_font);
     color: var(--_text);
     box-sizing: border-box;
@@ -75,12 +80,12 @@ export const tokens = css`
   button.success {
     background: var(--_success);
     border-color: var(--_success);
-    color: #fff;
+    color: var(--_on-success);
   }
   button.danger {
     background: var(--_danger);
     border-color: var(--_danger);
-    color: #fff;
+    color: var(--_on-danger);
   }
   .message {
     padding: var(--_space);

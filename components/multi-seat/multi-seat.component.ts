@@ -465,7 +465,7 @@ export class MultiSeat extends SeatElement {
     if (!store) return;
     const run = this.bar.value.ready ? store.notReady(this.reason) : store.ready();
     run.catch((e: { code?: string; message?: string }) => {
-      if (e?.message?.endsWith('already in progress')) return;
+      if (e?.code === 'locally-refused') return;
       this.commandError = { source: 'command', code: e?.code ?? 'internal', message: e?.message ?? String(e) };
       this.emit('seat-error', { detail: this.commandError });
     });

@@ -28,7 +28,7 @@ export default [
     .ready-switch[aria-checked='true'] {
       background: var(--_success);
       border-color: var(--_success);
-      color: #fff;
+      color: var(--_on-success);
     }
     .reason select {
       border: 1px solid var(--_border);

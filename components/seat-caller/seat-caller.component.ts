@@ -292,7 +292,8 @@ export class SeatCaller extends SeatElement {
   private run(command: () => Promise<void>): void {
     if (!this._store) return;
     command().catch((e: { code?: string; message?: string }) => {
-      if (e?.message?.endsWith('already in progress')) return;
+      // Refused before it was sent (a second click while the first is in flight): nothing to report.
+      if (e?.code === 'locally-refused') return;
       this.emit('seat-error', { detail: { source: 'command', code: e?.code ?? 'internal', message: e?.message ?? String(e) } });
     });
   }

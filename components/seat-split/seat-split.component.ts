@@ -246,8 +246,8 @@ export class SeatSplit extends SeatElement {
   private run(command: () => Promise<void>, then?: () => void): void {
     if (!this.store) return;
     command().then(then, (e: { code?: string; message?: string }) => {
-      // A second click while the first is in flight is refused locally: nothing to report.
-      if (e?.message?.endsWith('already in progress')) return;
+      // Refused before it was sent (a second click while the first is in flight, a vetoed hang-up): nothing to report.
+      if (e?.code === 'locally-refused') return;
       this.emit('seat-error', {
         detail: { source: 'command', code: e?.code ?? 'internal', message: e?.message ?? String(e), split: this.index },
       });

@@ -61,12 +61,12 @@ export default [
     .state-badge[data-state='ringing'] {
       background: var(--_ring);
       border-color: var(--_ring);
-      color: #000;
+      color: var(--_on-ring);
     }
     .state-badge[data-state='connected'] {
       background: var(--_success);
       border-color: var(--_success);
-      color: #fff;
+      color: var(--_on-success);
     }
     .focus-badge {
       background: var(--_accent);
@@ -110,7 +110,8 @@ export default [
       font-size: 0.875em;
     }
     .media-status[data-status='failed'] {
-      background: color-mix(in srgb, var(--_danger) 85%, black);
+      background: var(--_danger);
+      color: var(--_on-danger);
     }
     .placeholder {
       position: absolute;
@@ -127,7 +128,7 @@ export default [
       top: var(--_space);
       left: var(--_space);
       background: var(--_attention);
-      color: #fff;
+      color: var(--_on-attention);
       border-color: var(--_attention);
       font-weight: 600;
     }

@@ -61,7 +61,8 @@ describe('SeatStore over the simulator', () => {
     await seat.ready();
     await new CallerStore(sim.caller('a')).call('claims');
     const first = seat.answer(0);
-    await assert.rejects(seat.answer(0), (e: ProtocolError) => e.code === 'invalid-state');
+    // Refused here, before the control center: a typed code, not a text to match.
+    await assert.rejects(seat.answer(0), (e: ProtocolError) => e.code === 'locally-refused');
     await first;
     await assert.rejects(seat.answer(0), (e: ProtocolError) => e.code === 'invalid-state');
     assert.equal(seat.getState().lastError!.command, 'answer');
