@@ -34,8 +34,15 @@ export class SelectController<S, T> implements ReactiveController {
     host.addController(this);
   }
 
+  /**
+   * Uses `store`. The same store again re-reads the slice: the selector may read the host's own
+   * fields (a pane's `index`), which changed while the store did not.
+   */
   setStore(store: ReadableStore<S> | undefined): void {
-    if (store === this.store) return;
+    if (store === this.store) {
+      if (this.connected) this.set(store ? this.selector(store.getState()) : this.empty);
+      return;
+    }
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.store = store;

@@ -689,6 +689,18 @@ describe('<multi-seat> and <seat-split>', () => {
     expect(errors).to.deep.equal([]);
   });
 
+  it('a standalone <seat-split> whose index changes shows the other split at once (same store)', async () => {
+    const sim = newSim();
+    const el = await seat(sim, { preview: 'off' });
+    await connected(sim, el, ['Ann', 'Bo']);
+    const pane = await fixture<SeatSplit>(html`<seat-split .store=${el.store} index="0" lang="en" ring="off"></seat-split>`);
+    expect(text(part(pane, 'customer-name'))).to.equal('Ann');
+    pane.index = 1;
+    await pane.updateComplete;
+    expect(text(part(pane, 'customer-name'))).to.equal('Bo');
+    expect(text(part(pane, 'index'))).to.equal('Split 2');
+  });
+
   it('exportparts: a CRM can style a pane button from outside', async () => {
     const el = await seat(newSim());
     const exported = splitEl(el, 0).getAttribute('exportparts')!;
