@@ -22,6 +22,7 @@ export const tokens = css`
     --_muted: var(--seat-color-muted, #4b5563);
     --_border: var(--seat-color-border, #d1d5db);
     --_video-bg: var(--seat-color-video-background, #1f2937);
+    --_on-video-bg: var(--seat-color-on-video-background, #e5e7eb);
     --_radius: var(--seat-radius, 8px);
     --_space: var(--seat-spacing, 8px);
     --_font: var(--seat-font, system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Microsoft YaHei', sans-serif);

@@ -150,6 +150,10 @@ function keyboardOwner(e: KeyboardEvent): MultiSeat | null {
  *
  * @cssproperty [--seat-color-accent=#2563eb] - Focus, primary buttons, links.
  * @cssproperty [--seat-color-on-accent=#ffffff] - Text on the accent colour.
+ * @cssproperty [--seat-color-on-ring=#000000] - Text on the ringing colour (the ringing badge).
+ * @cssproperty [--seat-color-on-danger=#ffffff] - Text on the danger colour (Hang up, the media failure notice).
+ * @cssproperty [--seat-color-on-success=#ffffff] - Text on the success colour (Answer, Accept, the connected badge, the ready switch).
+ * @cssproperty [--seat-color-on-attention=#ffffff] - Text on the attention colour (the R18 badge).
  * @cssproperty [--seat-color-ring=#d97706] - The ringing border and badge.
  * @cssproperty [--seat-color-danger=#b91c1c] - Hang up, errors, offline.
  * @cssproperty [--seat-color-success=#15803d] - Answer, connected, online, ready.
@@ -160,10 +164,11 @@ function keyboardOwner(e: KeyboardEvent): MultiSeat | null {
  * @cssproperty [--seat-color-muted=#4b5563] - Secondary text.
  * @cssproperty [--seat-color-border=#d1d5db] - Borders.
  * @cssproperty [--seat-color-video-background=#1f2937] - Behind videos.
+ * @cssproperty [--seat-color-on-video-background=#e5e7eb] - Text shown on the video background when there is no video.
  * @cssproperty [--seat-radius=8px] - Corner radius.
  * @cssproperty [--seat-spacing=8px] - The spacing unit.
  * @cssproperty [--seat-font=system-ui, sans-serif] - The font family.
- * @cssproperty [--seat-focus-ring=3px solid #2563eb] - The keyboard focus outline.
+ * @cssproperty [--seat-focus-ring=3px solid var(--seat-color-accent)] - The keyboard focus outline (an `outline` value); follows the accent unless set.
  */
 export class MultiSeat extends SeatElement {
   static override styles = styles;

@@ -7,6 +7,7 @@ import type { MediaAdapter } from '../../core/media-adapter.js';
 import type { CallerMessage, CustomerCallView } from '../../core/protocol.js';
 import type { Simulator } from '../../core/simulator.js';
 import { SeatElement } from '../base/seat-element.js';
+import { CallStates } from '../base/call-states.js';
 import { WebSocketControlClient, endpointsFor } from '../control/ws-client.js';
 import { SelectController } from '../context/select-controller.js';
 import { TickController } from '../context/tick-controller.js';
@@ -66,8 +67,19 @@ interface Slice {
  * @csspart withdraw - Withdraw the request.
  * @csspart retry - Retry the media.
  *
+ * @cssstate none - No call yet (also `data-state="none"`).
+ * @cssstate queued - Waiting in the queue (also `data-state="queued"`).
+ * @cssstate ringing - The call rings: an agent's call to accept, or the agent being rung (also `data-state="ringing"`).
+ * @cssstate connected - In a call (also `data-state="connected"`).
+ * @cssstate held - The agent put the call on hold (also `data-state="held"`).
+ * @cssstate ended - The call ended (also `data-state="ended"`).
+ *
  * @cssproperty [--seat-color-accent=#2563eb] - Primary buttons (Call, I'm ready).
  * @cssproperty [--seat-color-on-accent=#ffffff] - Text on the accent colour.
+ * @cssproperty [--seat-color-on-ring=#000000] - Text on the ringing colour (the ringing badge).
+ * @cssproperty [--seat-color-on-danger=#ffffff] - Text on the danger colour (Hang up, the media failure notice).
+ * @cssproperty [--seat-color-on-success=#ffffff] - Text on the success colour (Answer, Accept, the connected badge, the ready switch).
+ * @cssproperty [--seat-color-on-attention=#ffffff] - Text on the attention colour (the R18 badge).
  * @cssproperty [--seat-color-ring=#d97706] - The border while the call rings (an agent's call to accept, or the agent being rung).
  * @cssproperty [--seat-color-danger=#b91c1c] - Hang up and errors.
  * @cssproperty [--seat-color-success=#15803d] - Accept.
@@ -78,13 +90,17 @@ interface Slice {
  * @cssproperty [--seat-color-muted=#4b5563] - Secondary text (the connection state).
  * @cssproperty [--seat-color-border=#d1d5db] - Borders.
  * @cssproperty [--seat-color-video-background=#1f2937] - Behind the videos.
+ * @cssproperty [--seat-color-on-video-background=#e5e7eb] - Text shown on the video background when there is no video.
  * @cssproperty [--seat-radius=8px] - Corner radius.
  * @cssproperty [--seat-spacing=8px] - The spacing unit.
  * @cssproperty [--seat-font=system-ui, sans-serif] - The font family.
- * @cssproperty [--seat-focus-ring=3px solid #2563eb] - The keyboard focus outline.
+ * @cssproperty [--seat-focus-ring=3px solid var(--seat-color-accent)] - The keyboard focus outline (an `outline` value); follows the accent unless set.
  */
 export class SeatCaller extends SeatElement {
   static override styles = styles;
+
+  /** The call state as a custom state, for `:state(…)` from the page's CSS. @internal */
+  private readonly callStates = new CallStates(this);
 
   @property() server?: string;
   @property() token?: string;
@@ -172,6 +188,7 @@ export class SeatCaller extends SeatElement {
 
   protected override updated(): void {
     this.dataset.state = this.call?.state ?? 'none';
+    this.callStates.set(this.call?.state ?? 'none');
     this.toggleAttribute('data-held', this.isHeld());
   }
 

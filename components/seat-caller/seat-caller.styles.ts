@@ -34,7 +34,7 @@ export default [
       margin: 0;
       border: 0;
       background: transparent;
-      color: #e5e7eb;
+      color: var(--_on-video-bg);
       text-align: center;
     }
     .hold {

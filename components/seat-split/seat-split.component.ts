@@ -7,6 +7,7 @@ import type { MediaAdapter } from '../../core/media-adapter.js';
 import type { CallView, SplitView, TransferTarget } from '../../core/protocol.js';
 import type { SeatState, SeatStore } from '../../core/seat-store.js';
 import { SeatElement } from '../base/seat-element.js';
+import { CallStates } from '../base/call-states.js';
 import { mediaAdapterContext, seatStoreContext } from '../context/seat-context.js';
 import { SelectController } from '../context/select-controller.js';
 import { TickController } from '../context/tick-controller.js';
@@ -88,8 +89,19 @@ const stateKey = {
  * @csspart transfer-kind - The seat / queue choice of the transfer form (also `input`).
  * @csspart target - The seat, queue or customer field of the form (also `input`).
  *
+ * @cssstate idle - No call on this split (also `data-state="idle"`).
+ * @cssstate ringing - A call rings on this split (also `data-state="ringing"`).
+ * @cssstate dialing - The agent dials a customer (also `data-state="dialing"`).
+ * @cssstate connected - In a call (also `data-state="connected"`).
+ * @cssstate consulting - Consulting another seat (also `data-state="consulting"`).
+ * @cssstate wrapup - Wrap-up after a call (also `data-state="wrapup"`).
+ *
  * @cssproperty [--seat-color-accent=#2563eb] - Primary buttons (Talk on a background split, Complete transfer, Done, Dial), the pressed Talk toggle's outline.
  * @cssproperty [--seat-color-on-accent=#ffffff] - Text on the accent colour.
+ * @cssproperty [--seat-color-on-ring=#000000] - Text on the ringing colour (the ringing badge).
+ * @cssproperty [--seat-color-on-danger=#ffffff] - Text on the danger colour (Hang up, the media failure notice).
+ * @cssproperty [--seat-color-on-success=#ffffff] - Text on the success colour (Answer, Accept, the connected badge, the ready switch).
+ * @cssproperty [--seat-color-on-attention=#ffffff] - Text on the attention colour (the R18 badge).
  * @cssproperty [--seat-color-ring=#d97706] - The ringing border and badge.
  * @cssproperty [--seat-color-danger=#b91c1c] - Hang up and media failures.
  * @cssproperty [--seat-color-success=#15803d] - Answer and the connected badge.
@@ -100,16 +112,20 @@ const stateKey = {
  * @cssproperty [--seat-color-muted=#4b5563] - Secondary text (queue, consult details, form labels).
  * @cssproperty [--seat-color-border=#d1d5db] - The pane's and buttons' borders.
  * @cssproperty [--seat-color-video-background=#1f2937] - Behind the videos and the placeholder.
+ * @cssproperty [--seat-color-on-video-background=#e5e7eb] - Text shown on the video background when there is no video.
  * @cssproperty [--seat-radius=8px] - Corner radius.
  * @cssproperty [--seat-spacing=8px] - The spacing unit.
  * @cssproperty [--seat-font=system-ui, sans-serif] - The font family.
- * @cssproperty [--seat-focus-ring=3px solid #2563eb] - The keyboard focus outline.
+ * @cssproperty [--seat-focus-ring=3px solid var(--seat-color-accent)] - The keyboard focus outline (an `outline` value); follows the accent unless set.
  */
 export class SeatSplit extends SeatElement {
   static override styles = styles;
 
   /** The split's index, 0-based. */
   @property({ type: Number, reflect: true }) index = 0;
+
+  /** The call state as a custom state, for `:state(…)` from the page's CSS. @internal */
+  private readonly callStates = new CallStates(this);
 
   /** The seat's store; given by an enclosing `<multi-seat>` through context, or set directly. */
   @consume({ context: seatStoreContext, subscribe: true })
@@ -151,6 +167,7 @@ export class SeatSplit extends SeatElement {
   private readonly media = new SplitMedia(() => this.requestUpdate());
   private readonly consultMedia = new SplitMedia(() => this.requestUpdate());
   private ringTone: RingTone | null = null;
+  private unhook: (() => void) | null = null;
   private lastMediaStatus: string | undefined;
 
   constructor() {
@@ -173,8 +190,15 @@ export class SeatSplit extends SeatElement {
     return this.ringTone?.sound ?? 'off';
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.hookStore();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.unhook?.();
+    this.unhook = null;
     this.media.close();
     this.consultMedia.close();
     this.ringTone?.stop();
@@ -184,6 +208,7 @@ export class SeatSplit extends SeatElement {
     if (changed.has('store') || changed.has('index')) {
       this.slice.setStore(this.store);
     }
+    if (changed.has('store')) this.hookStore();
     // Joining a room here, not in updated(), lets the leg's first state render in this update.
     this.media.sync(this.mediaAdapter, this.mediaWant());
     this.consultMedia.sync(this.mediaAdapter, this.consultWant());
@@ -193,6 +218,7 @@ export class SeatSplit extends SeatElement {
     const { split } = this.slice.value;
     const state = split?.state ?? 'idle';
     this.dataset.state = state;
+    this.callStates.set(state);
     this.toggleAttribute('data-focused', this.isFocused);
     this.toggleAttribute('data-attention', !!split?.call?.attention && state === 'connected');
     const ms = this.media.state?.status;
@@ -217,13 +243,25 @@ export class SeatSplit extends SeatElement {
     if (this.split?.state === 'ringing') this.run(() => this.store!.reject(this.index));
   }
 
-  /** Asks to hang up; fires the cancelable `seat-before-hangup` first. */
+  /** Asks to hang up; the store fires the cancelable `seat-before-hangup` (through this pane) first. */
   hangup(): void {
     const split = this.split;
     if (!split?.call || !['connected', 'dialing', 'consulting'].includes(split.state)) return;
-    const ev = this.emit('seat-before-hangup', { detail: this.detail(split, split.call), cancelable: true });
-    if (ev.defaultPrevented) return;
     this.run(() => this.store!.hangup(this.index));
+  }
+
+  /**
+   * The veto lives in the store: every `store.hangup()` of this pane's split, from a button, a
+   * shortcut or an integrator's own code, fires the cancelable `seat-before-hangup` from here.
+   */
+  private hookStore(): void {
+    this.unhook?.();
+    this.unhook = null;
+    if (!this.store || !this.isConnected) return;
+    this.unhook = this.store.onBeforeHangup(({ split, call, virtualSeat }) => {
+      if (split !== this.index) return true;
+      return !this.emit('seat-before-hangup', { detail: { split, call, virtualSeat }, cancelable: true }).defaultPrevented;
+    });
   }
 
   /** Gives this split focus (R10): the agent talks to its customer. */

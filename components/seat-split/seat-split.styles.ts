@@ -118,7 +118,7 @@ export default [
       inset: 0;
       display: grid;
       place-items: center;
-      color: #e5e7eb;
+      color: var(--_on-video-bg);
       font-size: 0.95em;
       text-align: center;
       padding: var(--_space);

@@ -27,10 +27,9 @@ function luminance([r, g, b]: [number, number, number]): number {
   return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
 }
 
-/** WCAG contrast ratio of an element's text colour over its own background colour. */
-function contrast(el: Element): number {
-  const s = getComputedStyle(el);
-  const [a, b] = [luminance(rgb(s.color)), luminance(rgb(s.backgroundColor))].sort((x, y) => y - x);
+/** WCAG contrast ratio of an element's text colour over its own background colour (or `under`'s). */
+function contrast(el: Element, under: Element = el): number {
+  const [a, b] = [luminance(rgb(getComputedStyle(el).color)), luminance(rgb(getComputedStyle(under).backgroundColor))].sort((x, y) => y - x);
   return (a! + 0.05) / (b! + 0.05);
 }
 
@@ -99,6 +98,9 @@ describe('theming', () => {
         expect(node, name).to.exist;
         expect(contrast(node!), name).to.be.at.least(4.5);
       }
+      const placeholders = [s0, s1].flatMap((sp) => [...sp.shadowRoot!.querySelectorAll('.placeholder')]);
+      expect(placeholders.length, 'a pane shows text on the video background').to.be.at.least(1);
+      for (const ph of placeholders) expect(contrast(ph, ph.closest('.stage')!), 'text on the video background').to.be.at.least(4.5);
       await expect(el).to.be.accessible();
     });
 
