@@ -1,7 +1,17 @@
 /** The agent's side: one seat's state and the commands of PROTOCOL.md's agent messages. */
 import { CommandStore, type CommandState } from './command-store.js';
-import type { ConnectionStatus, ControlClient, Outgoing } from './control-client.js';
-import type { AgentMessage, SeatView, TransferTarget } from './protocol.js';
+import { ProtocolError, type ConnectionStatus, type ControlClient, type Outgoing } from './control-client.js';
+import type { AgentMessage, CallView, SeatView, TransferTarget } from './protocol.js';
+
+/** What a before-hangup hook is asked about: the split, its call and the call's virtual seat. */
+export interface HangupRequest {
+  split: number;
+  call: CallView;
+  virtualSeat: string;
+}
+
+/** Returns false to veto the hang-up (`<multi-seat>` returns what `seat-before-hangup` listeners decided). */
+export type BeforeHangup = (request: HangupRequest) => boolean;
 
 export interface SeatState extends CommandState {
   connection: ConnectionStatus;
@@ -26,6 +36,7 @@ export class SeatStore extends CommandStore<SeatState, AgentMessage> {
   private resync = false;
   /** Transfers asked for through this store, by call id, until the call leaves its split. */
   private readonly transfers = new Map<string, TransferTarget>();
+  private readonly beforeHangup = new Set<BeforeHangup>();
 
   constructor(client: ControlClient<AgentMessage>) {
     super(client, { connection: client.status, seat: null, waiting: 0, attention: [], pending: {}, lastError: null });
@@ -55,7 +66,27 @@ export class SeatStore extends CommandStore<SeatState, AgentMessage> {
   notReady = (reason?: string) => this.send(reason ? { type: 'not-ready', reason } : { type: 'not-ready' });
   answer = (split: number) => this.send({ type: 'answer', split });
   reject = (split: number) => this.send({ type: 'reject', split });
-  hangup = (split: number) => this.send({ type: 'hangup', split });
+  /**
+   * Hangs up the split's call, once every before-hangup hook agreed (the elements wire
+   * `seat-before-hangup` here, so a button, a shortcut and this call are vetoed alike). A veto
+   * rejects with `locally-refused` and sends nothing.
+   */
+  hangup = (split: number): Promise<void> => {
+    const view = this.getState().seat?.splits[split];
+    if (view?.call) {
+      const request: HangupRequest = { split, call: view.call, virtualSeat: view.call.virtualSeat ?? view.channel };
+      for (const hook of [...this.beforeHangup]) {
+        if (hook(request) === false) return Promise.reject(new ProtocolError('locally-refused', `the hang-up of split ${split} was vetoed`));
+      }
+    }
+    return this.send({ type: 'hangup', split });
+  };
+
+  /** Adds a hook asked before every hang-up; returning false vetoes it. Returns the function that removes it. */
+  onBeforeHangup(hook: BeforeHangup): () => void {
+    this.beforeHangup.add(hook);
+    return () => this.beforeHangup.delete(hook);
+  }
   focus = (split: number | null) => this.send({ type: 'focus', split });
   dial = (split: number, to: string) => this.send({ type: 'dial', split, to });
   consult = (split: number, to: string) => this.send({ type: 'consult', split, to });

@@ -127,7 +127,7 @@ function keyboardOwner(e: KeyboardEvent): MultiSeat | null {
  * @event seat-ready-change - The seat turned ready or not ready. `detail: {ready, reason}`.
  * @event seat-offer - A call rings on a split. `detail: {split, call, virtualSeat}`.
  * @event seat-answer - A call connected on a split (pop the CRM record here). `detail: {split, call, virtualSeat}`.
- * @event seat-before-hangup - Cancelable, before the agent hangs up; `preventDefault()` vetoes.
+ * @event seat-before-hangup - Cancelable, before every hang-up: a pane's Hang up, Alt+H, or `store.hangup()` (the veto is a hook in the store). `preventDefault()` vetoes; `store.hangup()` then rejects with `locally-refused`. `detail: {split, call, virtualSeat}`.
  * @event seat-hangup - A call left its split. `detail: {split, call, virtualSeat, reason}`.
  * @event seat-focus - Focus moved (R10). `detail: {split, call, virtualSeat}`.
  * @event seat-transfer - A call left its split because this seat transferred it, from a pane or through `store.transfer()` (R13, R14). `detail: {split, call, virtualSeat, mode, to?}`; `to` is known for warm transfers and for transfers asked through this seat's store.

@@ -11,7 +11,6 @@ import { CallStates } from '../base/call-states.js';
 import { mediaAdapterContext, seatStoreContext } from '../context/seat-context.js';
 import { SelectController } from '../context/select-controller.js';
 import { TickController } from '../context/tick-controller.js';
-import type { SeatCallDetail } from '../events/detail.js';
 import { LocalizeController } from '../i18n/localize.js';
 import { RingTone, type RingSound } from '../ring/ring-tone.js';
 import styles from './seat-split.styles.js';
@@ -48,7 +47,7 @@ const stateKey = {
  *
  * @attr index - The split's index, 0-based.
  *
- * @event seat-before-hangup - Cancelable; fired when the agent asks to hang up. `preventDefault()` vetoes it.
+ * @event seat-before-hangup - Cancelable; fired before every hang-up of this split (Hang up, Alt+H, or `store.hangup()`, whose hook this pane wires). `preventDefault()` vetoes it.
  * @event seat-error - A command was refused or the media failed (`source`: `command` | `media`).
  *
  * @csspart pane - The pane's frame; carries the ringing border.
@@ -290,10 +289,6 @@ export class SeatSplit extends SeatElement {
         detail: { source: 'command', code: e?.code ?? 'internal', message: e?.message ?? String(e), split: this.index },
       });
     });
-  }
-
-  private detail(split: SplitView, call: CallView): SeatCallDetail {
-    return { split: split.index, call, virtualSeat: call.virtualSeat ?? split.channel };
   }
 
   // ---- media and ring ----------------------------------------------------------------------

@@ -314,6 +314,33 @@ describe('<multi-seat> and <seat-split>', () => {
     await until(() => fakeMedia(el).legs.size === 0, 'the leg was not closed on hang-up');
   });
 
+  it('R11: the veto holds for every path: store.hangup() and Alt+H fire seat-before-hangup too, and a veto keeps the call without a seat-error', async () => {
+    const sim = newSim();
+    const el = await seat(sim);
+    await connected(sim, el, ['Ann']);
+    const errors: unknown[] = [];
+    el.addEventListener('seat-error', (e) => errors.push(e.detail));
+    const asked: string[] = [];
+    const veto = (e: CustomEvent<{ call: { customer: { name?: string } } }>) => {
+      asked.push(e.detail.call.customer.name ?? '');
+      e.preventDefault();
+    };
+    el.addEventListener('seat-before-hangup', veto as EventListener);
+    let code = '';
+    await el.store!.hangup(0).catch((e: { code: string }) => (code = e.code));
+    expect(code).to.equal('locally-refused');
+    window.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyH', altKey: true }));
+    await settle(el);
+    expect(asked).to.deep.equal(['Ann', 'Ann']);
+    expect(el.store!.getState().seat!.splits[0]!.state).to.equal('connected');
+    expect(text(part(splitEl(el, 0), 'state-badge'))).to.equal('Connected');
+    expect(errors).to.deep.equal([]);
+    el.removeEventListener('seat-before-hangup', veto as EventListener);
+    const hangup = oneEvent(el, 'seat-hangup');
+    await el.store!.hangup(0);
+    expect((await hangup).detail.split).to.equal(0);
+  });
+
   it('R11: the customer hanging up fires seat-hangup too (derived from the snapshot)', async () => {
     const sim = newSim();
     const el = await seat(sim);

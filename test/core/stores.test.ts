@@ -69,6 +69,27 @@ describe('SeatStore over the simulator', () => {
     assert.equal(sim.engine.seat('seat-1')!.splits[0]!.state, 'connected');
   });
 
+  test('R11: hangup() asks the before-hangup hooks first; a veto keeps the call and rejects with locally-refused', async () => {
+    const { clock, sim, seat } = setup();
+    await seat.ready();
+    await new CallerStore(sim.caller('a')).call('claims', 'Ann');
+    clock.advance(0);
+    await seat.answer(0);
+    const asked: [number, string, string][] = [];
+    const off = seat.onBeforeHangup((r) => {
+      asked.push([r.split, r.call.customer.name ?? '', r.virtualSeat]);
+      return false;
+    });
+    await assert.rejects(seat.hangup(0), (e: ProtocolError) => e.code === 'locally-refused');
+    assert.deepEqual(asked, [[0, 'Ann', 'seat-1:0']]);
+    assert.equal(sim.engine.seat('seat-1')!.splits[0]!.state, 'connected', 'vetoed: the call goes on');
+    assert.equal(seat.getState().lastError, null, 'a veto is no error');
+    off();
+    await seat.hangup(0);
+    assert.notEqual(sim.engine.seat('seat-1')!.splits[0]!.state, 'connected');
+    assert.equal(asked.length, 1, 'a removed hook is not asked');
+  });
+
   test('R18: open requests are ordered longest-first', async () => {
     const { clock, sim, seat } = setup();
     await seat.ready();
