@@ -34,6 +34,18 @@ async function caller(sim: Simulator, lang = 'en'): Promise<{ wrap: HTMLElement;
   return { wrap, el };
 }
 
+/** Adds themes/dark.css to the page once; its tokens apply under `.seat-theme-dark`. */
+let darkTheme: Promise<void> | null = null;
+function loadDarkTheme(): Promise<void> {
+  darkTheme ??= new Promise((resolve, reject) => {
+    const link = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: '/themes/dark.css' });
+    link.onload = () => resolve();
+    link.onerror = () => reject(new Error('themes/dark.css did not load'));
+    document.head.append(link);
+  });
+  return darkTheme;
+}
+
 function deepActive(): Element | null {
   let a = document.activeElement;
   while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
@@ -108,12 +120,13 @@ describe('accessibility', () => {
       for (const p of ['answer', 'reject']) expect(stops, p).to.include(button(splitEl(el, 1), p));
     });
 
-    for (const lang of ['en', 'zh-CN']) {
-      it(`every pane state passes axe in ${lang}: connected with a request, transfer form, consulting, media failure, wrap-up`, async () => {
+    for (const [lang, theme] of [['en', ''], ['zh-CN', ''], ['en', 'seat-theme-dark']] as const) {
+      it(`every pane state passes axe in ${lang}${theme ? ' with themes/dark.css' : ''}: connected with a request, transfer form, consulting, media failure, wrap-up`, async () => {
+        if (theme) await loadDarkTheme();
         const sim = newSim({ wrapupMs: 60_000 });
         const media = new FakeMediaAdapter({ audio: false, fail: (_m, _o, attempt) => (attempt === 1 ? 'ICE failed' : null) });
         const el = await fixture<MultiSeat>(
-          html`<multi-seat .simulator=${sim} .mediaAdapter=${media} token="seat-1" splits="4" ring="off" preview="off" lang=${lang}></multi-seat>`,
+          html`<multi-seat class=${theme} .simulator=${sim} .mediaAdapter=${media} token="seat-1" splits="4" ring="off" preview="off" lang=${lang}></multi-seat>`,
         );
         const other = await fixture<MultiSeat>(html`<multi-seat .simulator=${sim} .mediaAdapter=${new FakeMediaAdapter({ audio: false })} token="seat-2" splits="1" ring="off" lang=${lang}></multi-seat>`);
         await settle(el);
@@ -132,6 +145,7 @@ describe('accessibility', () => {
         await until(() => splitEl(el, 0).hasAttribute('data-attention'));
         await until(() => splitEl(el, 0).dataset.media === 'failed' || splitEl(el, 0).dataset.media === 'connected');
         for (const i of [0, 1, 2, 3]) await settle(splitEl(el, i));
+        if (theme) expect(getComputedStyle(splitEl(el, 0).shadowRoot!.querySelector('.pane')!).backgroundColor, 'the dark surface').to.equal('rgb(17, 24, 39)');
         await expect(el).to.be.accessible();
         await callers[1]!.hangup();
         await splitState(el, 1, 'wrapup');
