@@ -9,4 +9,7 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'seat-answer': SeatAnswerEvent;
   }
+  interface HTMLElementEventMap {
+    'seat-answer': SeatAnswerEvent;
+  }
 }

@@ -14,4 +14,7 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'seat-attention': SeatAttentionEvent;
   }
+  interface HTMLElementEventMap {
+    'seat-attention': SeatAttentionEvent;
+  }
 }

@@ -9,4 +9,7 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'seat-before-hangup': SeatBeforeHangupEvent;
   }
+  interface HTMLElementEventMap {
+    'seat-before-hangup': SeatBeforeHangupEvent;
+  }
 }

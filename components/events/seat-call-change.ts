@@ -12,4 +12,7 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'seat-call-change': SeatCallChangeEvent;
   }
+  interface HTMLElementEventMap {
+    'seat-call-change': SeatCallChangeEvent;
+  }
 }

@@ -9,4 +9,7 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'seat-connection-change': SeatConnectionChangeEvent;
   }
+  interface HTMLElementEventMap {
+    'seat-connection-change': SeatConnectionChangeEvent;
+  }
 }

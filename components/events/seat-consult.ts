@@ -14,4 +14,7 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'seat-consult': SeatConsultEvent;
   }
+  interface HTMLElementEventMap {
+    'seat-consult': SeatConsultEvent;
+  }
 }

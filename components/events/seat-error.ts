@@ -15,4 +15,7 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'seat-error': SeatErrorEvent;
   }
+  interface HTMLElementEventMap {
+    'seat-error': SeatErrorEvent;
+  }
 }

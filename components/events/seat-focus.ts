@@ -14,4 +14,7 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'seat-focus': SeatFocusEvent;
   }
+  interface HTMLElementEventMap {
+    'seat-focus': SeatFocusEvent;
+  }
 }

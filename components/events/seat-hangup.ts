@@ -12,4 +12,7 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'seat-hangup': SeatHangupEvent;
   }
+  interface HTMLElementEventMap {
+    'seat-hangup': SeatHangupEvent;
+  }
 }

@@ -9,4 +9,7 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'seat-offer': SeatOfferEvent;
   }
+  interface HTMLElementEventMap {
+    'seat-offer': SeatOfferEvent;
+  }
 }

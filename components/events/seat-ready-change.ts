@@ -11,4 +11,7 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'seat-ready-change': SeatReadyChangeEvent;
   }
+  interface HTMLElementEventMap {
+    'seat-ready-change': SeatReadyChangeEvent;
+  }
 }

@@ -21,4 +21,7 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'seat-transfer': SeatTransferEvent;
   }
+  interface HTMLElementEventMap {
+    'seat-transfer': SeatTransferEvent;
+  }
 }
