@@ -104,15 +104,26 @@ describe('theming', () => {
       await expect(el).to.be.accessible();
     });
 
-    it(`${theme} theme: <seat-caller> idle and queued pass axe colour-contrast; Hang up is at least 4.5:1`, async () => {
+    it(`${theme} theme: <seat-caller> idle, queued and connected on hold pass axe colour-contrast; its buttons are at least 4.5:1`, async () => {
       if (theme === 'dark') await loadDark();
       const sim = newSim();
+      const agent = new SeatStore(sim.agent('seat-1', 2));
       const el = await caller(sim, cls);
       await expect(el).to.be.accessible();
       expect(contrast(button(el, 'call')!), 'call (on accent)').to.be.at.least(4.5);
       button(el, 'call')!.click();
       await until(() => el.call?.state === 'queued');
       await settle(el);
+      expect(contrast(button(el, 'hangup')!), 'hang up (on danger)').to.be.at.least(4.5);
+      await expect(el).to.be.accessible();
+      await agent.ready();
+      await until(() => agent.getState().seat!.splits[0]!.state === 'ringing');
+      await agent.answer(0);
+      await until(() => el.call?.state === 'connected');
+      await agent.focus(null);
+      await until(() => button(el, 'attention'));
+      await settle(el);
+      expect(contrast(button(el, 'attention')!), "I'm ready").to.be.at.least(4.5);
       expect(contrast(button(el, 'hangup')!), 'hang up (on danger)').to.be.at.least(4.5);
       await expect(el).to.be.accessible();
     });
