@@ -36,6 +36,7 @@ export const zhCN: Translation = {
   errMedia: (m) => `音视频不可用：${m}`,
   errQueue: '呼叫需要指定 “queue”（队列）。',
   errCommand: (m) => `控制中心拒绝了操作：${m}`,
+  errSplitsBusy: (wanted, live) => `座席上还有通话，不能改为 ${wanted} 个分屏，仍为 ${live} 个。请先结束所有通话（所有分屏空闲）再修改。`,
   dismiss: '关闭',
   split: (n) => `分屏 ${n}`,
   stateIdle: '空闲',

@@ -116,7 +116,7 @@ function keyboardOwner(e: KeyboardEvent): MultiSeat | null {
  *
  * @attr server - The control center's WebSocket URL (`ws://host:port`; `/v1/agent` is added), or several separated by spaces (`wss://a wss://b`), tried in turn when one fails or drops. Without it the seat runs on the in-browser simulator.
  * @attr token - The agent's JWT. On the simulator (no `server`) it is read as the seat id (default `seat-1`).
- * @attr splits - How many panes, 1–8 (default 2; R1).
+ * @attr splits - How many panes, 1–8 (default 2; R1). Changed on a signed-in seat: with every split idle the seat signs out and in again with the new count; with a call on the seat the change is refused (`seat-error` with code `splits-busy`) and `splits` is set back to the live count.
  * @attr layout - `grid` (default), `row` or `stack`.
  * @attr lang - `en` or `zh-CN`; default: the nearest `lang` up the page.
  * @attr keyboard - `on` (default) or `off`: Alt+1…8 focus a split, Alt+A answers, Alt+H hangs up the focused split (through `seat-before-hangup`). Keys typed in an input, textarea, select or contenteditable (also inside a shadow root) are left alone. With several seats on a page, the one holding the page's focus reacts, or the first one when the focus is outside every seat.
@@ -175,7 +175,7 @@ export class MultiSeat extends SeatElement {
 
   @property() server?: string;
   @property() token?: string;
-  /** 1–8; anything else shows a configuration message. */
+  /** 1–8; anything else shows a configuration message. A change during a call is refused and set back (see the `splits` attribute). */
   @property() splits: string | number = 2;
   @property({ reflect: true }) layout: 'grid' | 'row' | 'stack' = 'grid';
   @property({ reflect: true }) override lang!: string;
@@ -191,6 +191,8 @@ export class MultiSeat extends SeatElement {
   @state() private configError: string | null = null;
   @state() private mediaError: string | null = null;
   @state() private commandError: SeatErrorDetail | null = null;
+  /** Why the last `splits` change was refused (a call on the seat). */
+  @state() private splitsError: string | null = null;
   @state() private reason = 'break';
 
   private readonly localize = new LocalizeController(this);
@@ -288,11 +290,54 @@ export class MultiSeat extends SeatElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('server') || changed.has('token') || changed.has('splits') || changed.has('simulator')) this.needsBuild = true;
+    if (changed.has('server') || changed.has('token') || changed.has('simulator')) this.needsBuild = true;
+    else if (changed.has('splits') && !this.resizeLive()) this.needsBuild = true;
     if (this.needsBuild && this.isConnected) {
       this.needsBuild = false;
       this.build();
     }
+  }
+
+  /**
+   * A new `splits` on a signed-in seat (the control center keeps a seat's count while it is signed
+   * in): with every split idle, sign out and sign in again with the new count; with a call on the
+   * seat, refuse with a `seat-error` and put the live count back into `splits`. False when there
+   * is no live session of ours to change (not signed in yet, a store brought from outside, or an
+   * invalid count, which the rebuild reports).
+   */
+  private resizeLive(): boolean {
+    const store = this._store;
+    const seat = store?.getState().seat;
+    const n = this.splitCount();
+    if (!store || !this.ownsStore || !seat || n === null) return false;
+    const live = seat.splits.length;
+    if (n === live) return true;
+    if (seat.splits.some((s) => s.state !== 'idle')) {
+      this.refuseSplits(n, live);
+      return true;
+    }
+    const gen = this.generation;
+    store.bye().then(
+      () => {
+        if (gen !== this.generation) return;
+        this.needsBuild = true;
+        this.requestUpdate();
+      },
+      // A call rang in the meantime (the control center answers `busy`): the seat keeps its count.
+      () => {
+        if (gen === this.generation) this.refuseSplits(n, store.getState().seat?.splits.length ?? live);
+      },
+    );
+    return true;
+  }
+
+  /** Says why `splits` did not change, and puts the live count back into the property and attribute. */
+  private refuseSplits(wanted: number, live: number): void {
+    const message = this.localize.term('errSplitsBusy', wanted, live);
+    this.splitsError = message;
+    this.splits = live;
+    if (this.hasAttribute('splits')) this.setAttribute('splits', String(live));
+    this.emit('seat-error', { detail: { source: 'config', code: 'splits-busy', message } });
   }
 
   /** The configured split count, or null when it is not 1–8. */
@@ -319,6 +364,7 @@ export class MultiSeat extends SeatElement {
     const gen = ++this.generation;
     this.configError = null;
     this.commandError = null;
+    this.splitsError = null;
     if (this.externalStore && this._store) {
       this.useStore(this._store, false);
       if (!this.externalMedia && !this._media) this.loadMedia(gen, !!this.server);
@@ -531,6 +577,12 @@ export class MultiSeat extends SeatElement {
       </div>
       ${connError ? html`<div part="message" class="message error" role="alert">${connError}</div>` : nothing}
       ${this.mediaError ? html`<div part="message" class="message error" role="alert">${t.term('errMedia', this.mediaError)}</div>` : nothing}
+      ${this.splitsError
+        ? html`<div part="message" class="message error" role="alert">
+            <span>${this.splitsError}</span>
+            <button part="button dismiss" @click=${() => (this.splitsError = null)}>${t.term('dismiss')}</button>
+          </div>`
+        : nothing}
       ${this.commandError
         ? html`<div part="message" class="message error" role="alert">
             <span>${t.term('errCommand', this.commandError.message)}</span>

@@ -85,6 +85,38 @@ describe('<multi-seat> and <seat-split>', () => {
     expect(el.getAttribute('layout')).to.equal('row');
   });
 
+  it('splits changes while every split is idle: the seat signs in again with the new count', async () => {
+    const sim = newSim();
+    const el = await seat(sim);
+    await ready(el);
+    const errors: unknown[] = [];
+    el.addEventListener('seat-error', (e) => errors.push(e.detail));
+    el.splits = 4;
+    await until(() => el.shadowRoot!.querySelectorAll('seat-split').length === 4, 'the seat kept its old panes');
+    expect(el.store!.getState().seat!.splits.length).to.equal(4);
+    expect(sim.engine.seat('seat-1')!.splits.length, 'the control center has the new count').to.equal(4);
+    el.setAttribute('splits', '1');
+    await until(() => el.shadowRoot!.querySelectorAll('seat-split').length === 1, 'the attribute did not apply');
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('splits changes during a call: refused with a clear seat-error, the attribute reflects the live count, the call goes on', async () => {
+    const sim = newSim();
+    const el = await seat(sim);
+    await connected(sim, el, ['Ann']);
+    const err = oneEvent(el, 'seat-error');
+    el.setAttribute('splits', '4');
+    const { detail } = await err;
+    expect(detail).to.include({ source: 'config', code: 'splits-busy' });
+    expect(detail.message).to.contain('4').and.to.contain('2');
+    await settle(el);
+    expect(el.getAttribute('splits')).to.equal('2');
+    expect(String(el.splits)).to.equal('2');
+    expect(el.shadowRoot!.querySelectorAll('seat-split').length).to.equal(2);
+    expect(el.store!.getState().seat!.splits[0]!.state).to.equal('connected');
+    expect(text(part(el, 'message'))).to.contain('4');
+  });
+
   it('R3/R17: the ready switch turns the seat ready and back with a reason', async () => {
     const el = await seat(newSim());
     const on = oneEvent(el, 'seat-ready-change');
