@@ -1,6 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import type { MultiSeat } from '../components/multi-seat/multi-seat.component.js';
 import { FakeMediaAdapter } from '../components/media/fake-adapter.js';
+import '../themes/dark.css';
 import { SeatStore } from '../core/seat-store.js';
 import { cssArgTypes, frame, logEvents, setAttributes } from './support/controls.js';
 import { loadDefaults, runLoad } from './support/load.js';
@@ -173,5 +174,17 @@ export const FourSplitsUnderLoad: Story = {
       },
       sc,
     );
+  },
+};
+
+/** The dark theme shipped as `themes/dark.css`: its tokens apply under `.seat-theme-dark` (here the story's frame). */
+export const DarkTheme: Story = {
+  name: 'Dark theme (themes/dark.css)',
+  args: { splits: 3 },
+  render: (args) => {
+    const f = seat(args, 'attention');
+    f.classList.add('seat-theme-dark');
+    Object.assign(f.style, { background: '#030712', padding: '16px' });
+    return f;
   },
 };
