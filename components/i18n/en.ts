@@ -38,6 +38,8 @@ export const en = {
   errCommand: (m: string) => `The control center refused: ${m}`,
   errSplitsBusy: (wanted: number, live: number) =>
     `Cannot change to ${wanted} splits while a call is on the seat; it keeps ${live}. End every call (all splits idle), then change it again.`,
+  errSplitsKept: (wanted: number, live: number) =>
+    `This seat came back within its grace period, so the control center kept its ${live} splits instead of ${wanted}. End every call, then change “splits” again.`,
   dismiss: 'Dismiss',
   // split
   split: (n: number) => `Split ${n}`,

@@ -37,6 +37,7 @@ export const zhCN: Translation = {
   errQueue: '呼叫需要指定 “queue”（队列）。',
   errCommand: (m) => `控制中心拒绝了操作：${m}`,
   errSplitsBusy: (wanted, live) => `座席上还有通话，不能改为 ${wanted} 个分屏，仍为 ${live} 个。请先结束所有通话（所有分屏空闲）再修改。`,
+  errSplitsKept: (wanted, live) => `座席在保留期内重新登录，控制中心保留了原来的 ${live} 个分屏（而不是 ${wanted} 个）。请结束所有通话后再修改 “splits”。`,
   dismiss: '关闭',
   split: (n) => `分屏 ${n}`,
   stateIdle: '空闲',

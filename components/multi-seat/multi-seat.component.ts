@@ -116,7 +116,7 @@ function keyboardOwner(e: KeyboardEvent): MultiSeat | null {
  *
  * @attr server - The control center's WebSocket URL (`ws://host:port`; `/v1/agent` is added), or several separated by spaces (`wss://a wss://b`), tried in turn when one fails or drops. Without it the seat runs on the in-browser simulator.
  * @attr token - The agent's JWT. On the simulator (no `server`) it is read as the seat id (default `seat-1`).
- * @attr splits - How many panes, 1–8 (default 2; R1). Changed on a signed-in seat: with every split idle the seat signs out and in again with the new count; with a call on the seat the change is refused (`seat-error` with code `splits-busy`) and `splits` is set back to the live count.
+ * @attr splits - How many panes, 1–8 (default 2; R1). Changed on a signed-in seat: with every split idle the seat signs out and in again with the new count; with a call on the seat the change is refused (`seat-error` with code `splits-busy`) and `splits` is set back to the live count. A seat signing in again within its grace period keeps its old count (the control center's rule): `seat-error` with code `splits-kept`, and `splits` set to that count.
  * @attr layout - `grid` (default), `row` or `stack`.
  * @attr lang - `en` or `zh-CN`; default: the nearest `lang` up the page.
  * @attr keyboard - `on` (default) or `off`: Alt+1…8 focus a split, Alt+A answers, Alt+H hangs up the focused split (through `seat-before-hangup`). Keys typed in an input, textarea, select or contenteditable (also inside a shadow root) are left alone. With several seats on a page, the one holding the page's focus reacts, or the first one when the focus is outside every seat.
@@ -313,7 +313,7 @@ export class MultiSeat extends SeatElement {
     const live = seat.splits.length;
     if (n === live) return true;
     if (seat.splits.some((s) => s.state !== 'idle')) {
-      this.refuseSplits(n, live);
+      this.refuseSplits('splits-busy', n, live);
       return true;
     }
     const gen = this.generation;
@@ -325,19 +325,23 @@ export class MultiSeat extends SeatElement {
       },
       // A call rang in the meantime (the control center answers `busy`): the seat keeps its count.
       () => {
-        if (gen === this.generation) this.refuseSplits(n, store.getState().seat?.splits.length ?? live);
+        if (gen === this.generation) this.refuseSplits('splits-busy', n, store.getState().seat?.splits.length ?? live);
       },
     );
     return true;
   }
 
-  /** Says why `splits` did not change, and puts the live count back into the property and attribute. */
-  private refuseSplits(wanted: number, live: number): void {
-    const message = this.localize.term('errSplitsBusy', wanted, live);
+  /**
+   * Says why `splits` did not change, and puts the live count back into the property and
+   * attribute: `splits-busy`, a change during a call; `splits-kept`, signed in again within the
+   * grace period, where the control center restores the seat as it was and ignores the count.
+   */
+  private refuseSplits(code: 'splits-busy' | 'splits-kept', wanted: number, live: number): void {
+    const message = this.localize.term(code === 'splits-busy' ? 'errSplitsBusy' : 'errSplitsKept', wanted, live);
     this.splitsError = message;
     this.splits = live;
     if (this.hasAttribute('splits')) this.setAttribute('splits', String(live));
-    this.emit('seat-error', { detail: { source: 'config', code: 'splits-busy', message } });
+    this.emit('seat-error', { detail: { source: 'config', code, message } });
   }
 
   /** The configured split count, or null when it is not 1–8. */
@@ -409,8 +413,15 @@ export class MultiSeat extends SeatElement {
     if (!this.externalMedia) this.loadMedia(this.generation, !!this.server);
   }
 
+  /** Signed in again within the grace period: the control center kept the seat's old count. */
+  private checkKeptSplits(live: number): void {
+    const wanted = this.splitCount();
+    if (this.ownsStore && wanted !== null && wanted !== live) this.refuseSplits('splits-kept', wanted, live);
+  }
+
   private useStore(store: SeatStore, owned: boolean): void {
-    if (this._store !== store) {
+    const fresh = this._store !== store;
+    if (fresh) {
       if (this.ownsStore) this._store?.dispose();
       this.stopEvents?.();
       this.stopEvents = null;
@@ -422,6 +433,9 @@ export class MultiSeat extends SeatElement {
     if (!this.stopEvents) {
       this.stopEvents = store.subscribe((next, prev) => this.onStoreChange(next, prev));
     }
+    // A client may sign in before the store has listeners (the simulator does): the first snapshot is already here.
+    const seat = store.getState().seat;
+    if (fresh && seat) this.checkKeptSplits(seat.splits.length);
   }
 
   private loadMedia(gen: number, real: boolean): void {
@@ -465,6 +479,7 @@ export class MultiSeat extends SeatElement {
 
   private onStoreChange(next: SeatState, prev: SeatState): void {
     const store = this._store;
+    if (!prev.seat && next.seat) this.checkKeptSplits(next.seat.splits.length);
     for (const e of deriveSeatEvents(prev, next, (callId) => store?.transferTarget(callId))) {
       this.emit(e.name, { detail: e.detail } as never);
     }

@@ -117,6 +117,30 @@ describe('<multi-seat> and <seat-split>', () => {
     expect(text(part(el, 'message'))).to.contain('4');
   });
 
+  it('splits: signing in again within the grace with another count gets a clear seat-error; the seat keeps its splits and its call', async () => {
+    const sim = newSim();
+    const first = await seat(sim);
+    await connected(sim, first, ['Ann']);
+    first.remove(); // a reload: the seat is lost, its grace period runs
+    await settle(first);
+    const errors: { code: string; message: string }[] = [];
+    const onError = (e: Event) => errors.push((e as CustomEvent).detail);
+    document.addEventListener('seat-error', onError);
+    try {
+      const el = await seat(sim, { splits: '4' });
+      await until(() => errors.length > 0, 'no seat-error');
+      expect(errors[0]).to.include({ code: 'splits-kept' });
+      expect(errors[0]!.message).to.contain('4').and.to.contain('2');
+      await settle(el);
+      expect(el.getAttribute('splits')).to.equal('2');
+      expect(el.shadowRoot!.querySelectorAll('seat-split').length).to.equal(2);
+      expect(el.store!.getState().seat!.splits[0]!.state, 'the call is still there').to.equal('connected');
+      expect(errors.length).to.equal(1);
+    } finally {
+      document.removeEventListener('seat-error', onError);
+    }
+  });
+
   it('R3/R17: the ready switch turns the seat ready and back with a reason', async () => {
     const el = await seat(newSim());
     const on = oneEvent(el, 'seat-ready-change');
