@@ -5,7 +5,8 @@
  * and Storybook's docs pages need.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -20,14 +21,14 @@ interface Declaration {
   tagName?: string;
   attributes?: Named[];
   members?: (Named & { kind: string; privacy?: string })[];
-  events?: Named[];
+  events?: (Named & { type?: { text: string } })[];
   cssParts?: Named[];
   cssProperties?: Named[];
   slots?: Named[];
 }
 interface Manifest {
   schemaVersion: string;
-  modules: { path: string; declarations?: Declaration[] }[];
+  modules: { path: string; declarations?: Declaration[]; exports?: { kind: string; name: string; declaration: { module?: string } }[] }[];
 }
 
 /** The `analyze` npm script's flags, read from package.json so the two cannot drift apart. */
@@ -35,8 +36,8 @@ function analyzeArgs(): string[] {
   const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string>; customElements?: string };
   const script = pkg.scripts['analyze'];
   assert.ok(script?.startsWith('cem analyze'), 'package.json needs an "analyze" script running `cem analyze`');
-  // Split on spaces, keeping "quoted globs" whole.
-  const words = script.match(/"[^"]*"|\S+/g)!.map((w) => w.replace(/^"|"$/g, ''));
+  // Split on spaces, keeping "quoted globs" whole; what follows `&&` (scripts/ide-data.mjs) is not the analyzer's.
+  const words = script.split('&&')[0]!.match(/"[^"]*"|\S+/g)!.map((w) => w.replace(/^"|"$/g, ''));
   return words.slice(1);
 }
 
@@ -136,3 +137,70 @@ for (const [tag, want] of Object.entries(expected)) {
     for (const e of got.events.filter(Boolean)) assert.match(e, /^seat-/, `<${tag}>: events are named seat-…`);
   });
 }
+
+test('every event has its CustomEvent<…> type', () => {
+  for (const tag of Object.keys(expected)) {
+    for (const e of element(committed(), tag).events ?? []) {
+      assert.match(e.type?.text ?? '', /^CustomEvent<Seat\w+Detail>$/, `<${tag}> ${e.name} has no CustomEvent<…> type`);
+    }
+  }
+  const answer = element(committed(), 'multi-seat').events!.find((e) => e.name === 'seat-answer');
+  assert.equal(answer?.type?.text, 'CustomEvent<SeatAnswerDetail>');
+});
+
+test('module paths point at what the package ships (dist/, listed in package.json files)', () => {
+  const m = committed();
+  const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { files: string[] };
+  assert.ok(pkg.files.includes('dist/'));
+  const refs: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'module' && typeof v === 'string') refs.push(v);
+      else walk(v);
+    }
+  };
+  walk(m.modules);
+  const paths = m.modules.map((x) => x.path);
+  for (const p of [...paths, ...refs]) assert.match(p, /^dist\/(types\/.+\.d\.ts|[\w-]+\.js)$/, `${p} is not a shipped file`);
+  // The tag modules are the package's entries.
+  for (const tag of Object.keys(expected)) {
+    const def = m.modules.find((x) => x.exports?.some((e) => e.kind === 'custom-element-definition' && e.name === tag));
+    assert.equal(def?.path, `dist/${tag}.js`);
+  }
+  // After a build, the files are there (tsc writes dist/types, rollup the entries).
+  if (existsSync(`${root}dist/types`)) {
+    const missing = [...new Set([...paths, ...refs])].filter((p) => !existsSync(`${root}${p}`));
+    assert.deepEqual(missing, [], 'modules the build does not write');
+  }
+});
+
+test('no private or protected members are listed', () => {
+  for (const mod of committed().modules) {
+    for (const d of mod.declarations ?? []) {
+      const hidden = (d.members ?? []).filter((x) => x.privacy === 'private' || x.privacy === 'protected' || x.name.startsWith('#'));
+      assert.deepEqual(names(hidden), [], `${d.name} lists non-public members`);
+    }
+  }
+});
+
+test('web-types.json and vscode.html-custom-data.json are generated from the manifest, shipped and referenced', () => {
+  const check = spawnSync(process.execPath, [`${root}scripts/ide-data.mjs`, '--check'], { encoding: 'utf8' });
+  assert.equal(check.status, 0, check.stderr);
+  const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { files: string[]; 'web-types'?: string; scripts: Record<string, string> };
+  assert.equal(pkg['web-types'], './web-types.json');
+  assert.ok(pkg.files.includes('web-types.json') && pkg.files.includes('vscode.html-custom-data.json'));
+  assert.match(pkg.scripts['analyze']!, /scripts\/ide-data\.mjs/);
+  const wt = JSON.parse(readFileSync(`${root}web-types.json`, 'utf8')) as {
+    contributions: { html: { elements: { name: string; source: { module: string }; attributes: { name: string }[]; events: { name: string; type?: string }[] }[] } };
+  };
+  const ms = wt.contributions.html.elements.find((e) => e.name === 'multi-seat')!;
+  assert.equal(ms.source.module, 'multi-seat/multi-seat.js');
+  assert.ok(ms.attributes.some((a) => a.name === 'splits'));
+  assert.equal(ms.events.find((e) => e.name === 'seat-answer')?.type, 'CustomEvent<SeatAnswerDetail>');
+  const vs = JSON.parse(readFileSync(`${root}vscode.html-custom-data.json`, 'utf8')) as { tags: { name: string; attributes: { name: string; values?: { name: string }[] }[] }[] };
+  assert.deepEqual(vs.tags.map((t) => t.name), ['multi-seat', 'seat-caller', 'seat-split']);
+  const layout = vs.tags[0]!.attributes.find((a) => a.name === 'layout');
+  assert.deepEqual(layout?.values?.map((v) => v.name), ['grid', 'row', 'stack']);
+});
