@@ -13,6 +13,6 @@ export function connectionMessage(t: LocalizeController, c: ConnectionStatus): s
     case 'replaced':
       return t.term('errReplaced');
     default:
-      return c.error?.message ?? '';
+      return c.error ? t.term('errCode', c.error.code, c.error.message) : '';
   }
 }

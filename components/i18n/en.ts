@@ -36,6 +36,8 @@ export const en = {
   errMedia: (m: string) => `Media unavailable: ${m}`,
   errQueue: 'A “queue” is required to place a call.',
   errCommand: (m: string) => `The control center refused: ${m}`,
+  /** A control-center error for a person: English shows the server's own (English) message. */
+  errCode: (_code: string, message: string) => message,
   errSplitsBusy: (wanted: number, live: number) =>
     `Cannot change to ${wanted} splits while a call is on the seat; it keeps ${live}. End every call (all splits idle), then change it again.`,
   errSplitsKept: (wanted: number, live: number) =>

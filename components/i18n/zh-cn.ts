@@ -6,6 +6,46 @@ const duration = (s: number) => {
   return `${m}:${String(r).padStart(2, '0')}`;
 };
 
+/** The control center's error codes, in words (its messages are English). */
+const codes: Record<string, string> = {
+  'bad-message': '请求格式不正确',
+  unauthorized: '未授权：令牌无效或已过期',
+  'not-signed-in': '尚未连接到控制中心',
+  'no-such-split': '没有这个分屏',
+  'no-such-target': '找不到目标座席、队列或客户',
+  'invalid-state': '当前状态下不能执行此操作',
+  busy: '座席忙，请稍后再试',
+  'rate-limited': '操作过于频繁，请稍后再试',
+  internal: '控制中心内部错误',
+};
+
+/** The media adapters' failure reasons (English), by their opening words. */
+const media: [RegExp, string][] = [
+  [/^cannot reach the media server/, '无法连接媒体服务器'],
+  [/^this browser has no WebRTC/, '此浏览器不支持 WebRTC'],
+  [/^cannot attach to the VideoRoom plugin/, '无法使用媒体服务器的视频房间'],
+  [/^no camera or microphone/, '无法使用摄像头或麦克风'],
+  [/^cannot join the media room/, '无法加入通话的媒体房间'],
+  [/^media server refused the room: this party is not allowed/, '媒体服务器拒绝加入：此方不在允许名单中'],
+  [/^media server refused the room: wrong pin/, '媒体服务器拒绝加入：房间密码错误'],
+  [/^the call's media room does not exist any more/, '通话的媒体房间已不存在'],
+  [/^the call's media room is full/, '通话的媒体房间已满'],
+  [/^the call's media room was closed/, '通话的媒体房间已关闭'],
+  [/^media server error/, '媒体服务器错误'],
+  [/^the media server removed this party/, '媒体服务器已将此方移出通话'],
+  [/^media negotiation failed/, '媒体协商失败'],
+  [/^the media server closed our camera connection/, '媒体服务器关闭了本方的摄像头连接'],
+  [/^the media server dropped this call/, '媒体服务器断开了此通话'],
+  [/^cannot publish/, '无法发送摄像头画面'],
+  [/^cannot (subscribe to|receive) the other side/, '无法接收对方的音视频'],
+  [/^the media server (closed|dropped) the other side/, '媒体服务器断开了对方的视频'],
+  [/^network path to the media server failed/, '到媒体服务器的网络连接失败'],
+  [/^no video frame within/, '没有收到视频画面'],
+];
+
+/** A media failure in Chinese; a reason not in the table is shown as it is. */
+const mediaReason = (m: string) => media.find(([re]) => re.test(m))?.[1] ?? m;
+
 /** 简体中文 */
 export const zhCN: Translation = {
   $lang: 'zh-CN',
@@ -33,9 +73,10 @@ export const zhCN: Translation = {
   errUnreachable: '无法连接控制中心，正在重试…',
   errUnauthorized: '登录被拒绝：令牌无效或已过期。',
   errReplaced: '该座席已在另一个窗口中打开。',
-  errMedia: (m) => `音视频不可用：${m}`,
+  errMedia: (m) => `音视频不可用：${mediaReason(m)}`,
   errQueue: '呼叫需要指定 “queue”（队列）。',
   errCommand: (m) => `控制中心拒绝了操作：${m}`,
+  errCode: (code, message) => codes[code] ?? message,
   errSplitsBusy: (wanted, live) => `座席上还有通话，不能改为 ${wanted} 个分屏，仍为 ${live} 个。请先结束所有通话（所有分屏空闲）再修改。`,
   errSplitsKept: (wanted, live) => `座席在保留期内重新登录，控制中心保留了原来的 ${live} 个分屏（而不是 ${wanted} 个）。请结束所有通话后再修改 “splits”。`,
   dismiss: '关闭',
@@ -84,7 +125,7 @@ export const zhCN: Translation = {
   announceAttention: (name, n) => `分屏 ${n} 的 ${name} 请求通话`,
   mediaConnecting: '正在连接视频…',
   mediaOff: '视频已关闭：此通话没有媒体',
-  mediaFailed: (m) => `视频失败：${m}`,
+  mediaFailed: (m) => `视频失败：${mediaReason(m)}`,
   call: '呼叫',
   callLabel: (queue) => `呼叫 ${queue}`,
   position: (n) => `您排在第 ${n} 位`,

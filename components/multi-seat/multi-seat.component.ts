@@ -600,7 +600,7 @@ export class MultiSeat extends SeatElement {
         : nothing}
       ${this.commandError
         ? html`<div part="message" class="message error" role="alert">
-            <span>${t.term('errCommand', this.commandError.message)}</span>
+            <span>${t.term('errCommand', t.term('errCode', this.commandError.code, this.commandError.message))}</span>
             <button part="button dismiss" @click=${() => (this.commandError = null)}>${t.term('dismiss')}</button>
           </div>`
         : nothing}

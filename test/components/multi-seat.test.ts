@@ -737,6 +737,29 @@ describe('<multi-seat> and <seat-split>', () => {
     expect(text(button(s0, 'answer'))).to.equal('Answer');
   });
 
+  it('zh-CN: a refused command and a media failure are told in Chinese, not with the English detail inside', async () => {
+    const sim = newSim();
+    const el = await seat(sim, { lang: 'zh-CN', preview: 'off', media: { fail: () => 'cannot reach the media server at ws://127.0.0.1:9: timeout' } });
+    await connected(sim, el, ['李伟']);
+    const s0 = splitEl(el, 0);
+    await until(() => part(s0, 'media-status')?.dataset.status === 'failed');
+    const media = text(part(s0, 'media-status'));
+    expect(media).to.contain('视频失败').and.to.contain('无法连接媒体服务器');
+    expect(media).to.not.contain('cannot reach');
+
+    const err = oneEvent(el, 'seat-error');
+    button(s0, 'transfer')!.click();
+    await settle(s0);
+    s0.shadowRoot!.querySelector<HTMLInputElement>('input[part~="target"]')!.value = 'seat-404';
+    s0.shadowRoot!.querySelector<HTMLFormElement>('form')!.requestSubmit();
+    const { detail } = await err;
+    expect(detail.source).to.equal('command');
+    await settle(el);
+    const shown = [...el.shadowRoot!.querySelectorAll('[part~="message"]')].map(text).join(' ');
+    expect(shown).to.contain('控制中心拒绝了操作');
+    expect(shown, 'the English detail is translated').to.not.match(/[a-z]{4,}/);
+  });
+
   it('media failure: the pane shows the error and a Retry that keeps the call', async () => {
     const sim = newSim();
     const el = await seat(sim, { preview: 'off', media: { fail: (_m, _o, attempt) => (attempt === 1 ? 'ICE failed' : null) } });
