@@ -68,6 +68,18 @@ const config: StorybookConfig = {
         target: 'es2022',
         // The capacity story plans the whole claims workload in the browser: a large chunk is expected.
         chunkSizeWarningLimit: 2000,
+        rolldownOptions: {
+          ...config.build?.rolldownOptions,
+          // janus-gateway's ES build keeps its UMD wrapper (`typeof module === 'object' &&
+          // module.exports`, false in a browser); the warning about that guarded `module` is
+          // theirs, not ours. Everything else still warns.
+          onwarn(warning, warn) {
+            if (warning.code === 'COMMONJS_VARIABLE_IN_ESM' && /janus-gateway/.test(warning.id ?? warning.loc?.file ?? '')) return;
+            const outer = config.build?.rolldownOptions?.onwarn;
+            if (outer) outer(warning, warn);
+            else warn(warning);
+          },
+        },
       },
     };
   },

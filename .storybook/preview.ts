@@ -3,11 +3,13 @@ import type { Preview } from '@storybook/web-components-vite';
 import manifest from '../custom-elements.json';
 import { MultiSeat, SeatCaller, SeatSplit } from '../components/index.js';
 import { liveGlobalTypes, liveInitialGlobals, withBackend } from '../stories/support/live.js';
+import { forStorybook } from '../stories/support/manifest.js';
 
 // The docs pages and the controls read attributes, properties, events, slots, parts and CSS
 // custom properties from the manifest the analyzer writes from the elements' JSDoc
-// (`npm run analyze`; test/manifest checks it is not stale).
-setCustomElementsManifest(manifest);
+// (`npm run analyze`; test/manifest checks it is not stale). A part named like an attribute is
+// listed as `::part(name)`, so it does not replace the attribute's row (stories/support/manifest.ts).
+setCustomElementsManifest(forStorybook(manifest));
 
 // The tag files (components/*/multi-seat.ts, …) define the tags as a side effect, but package.json's
 // `sideEffects` lists only dist/, so a production build (build-storybook) would drop them. Define

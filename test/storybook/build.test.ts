@@ -71,6 +71,9 @@ test('build-storybook works offline and lists a story for every element state', 
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     assert.equal(code, 0, `storybook build failed after ${seconds} s:\n${output.slice(-4000)}`);
     assert.ok(existsSync(join(out, 'iframe.html')), 'no iframe.html in the build');
+    // No build warnings (janus-gateway's UMD `module` guard is filtered in .storybook/main.ts).
+    const warnings = output.split('\n').filter((l) => /▲|\bwarn(ing)?\b|\[[A-Z_]{6,}\]/i.test(l));
+    assert.deepEqual(warnings, [], `storybook build warned:\n${warnings.join('\n')}`);
     const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as { entries: Record<string, { type: string; tags?: string[] }> };
     const ids = Object.keys(index.entries);
     const missing = Object.entries(required).flatMap(([title, stories]) => stories.map((s) => `${title}--${s}`).filter((id) => !ids.includes(id)));
