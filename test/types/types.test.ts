@@ -3,7 +3,8 @@
  * name, as the README does, and are type-checked against the built dist/types (`npm run build`
  * first; scripts/ensure-built.mjs is not used so a stale build shows). `addEventListener('seat-answer',
  * e => e.detail.call…)` from `multi-seat/multi-seat.js`, and the README's React example in TSX
- * with `multi-seat/react` (React 19 types, from the dev dependencies' @types/react).
+ * with `multi-seat/react` (React 19 types, from the dev dependencies' @types/react); `multi-seat/vue`
+ * against a declaration-only stand-in for vue (not a dependency here).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -25,6 +26,11 @@ test('the entry .d.ts files keep the event map', { skip: !existsSync(`${root}dis
 
 test('typed events and JSX from the package entry points (tsc on test/types/fixtures)', { skip: !existsSync(`${root}dist/types`) && 'run npm run build' }, () => {
   const tsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}test/types/fixtures/tsconfig.json`], { encoding: 'utf8' });
+  assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
+});
+
+test('multi-seat/vue: GlobalComponents with props and typed handlers (against a declaration-only vue)', { skip: !existsSync(`${root}dist/types`) && 'run npm run build' }, () => {
+  const tsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}test/types/fixtures/tsconfig.vue.json`], { encoding: 'utf8' });
   assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
 });
 
