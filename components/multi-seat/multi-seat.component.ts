@@ -103,16 +103,18 @@ function keyboardOwner(e: KeyboardEvent): MultiSeat | null {
 
 
 /**
- * @tagname multi-seat
- * @summary A multi-split video seat: one agent, N panes, each bound to its own call channel.
+ * A multi-split video seat: one agent, N panes, each bound to its own call channel.
  * Signs in to the control center (or, without `server`, to an in-browser simulator), shows a
  * seat bar (ready switch, connection, waiting calls) and one `<seat-split>` per split, and gives
- * them the store through @lit/context.
+ * them the store through Lit context (a `ContextProvider`).
  *
  * Without `server`, the simulator and the fake media adapter are loaded on demand (a page that
  * always sets `server` never fetches them), so the seat's `store` and `mediaAdapter` appear a
  * moment after the element is connected: `await el.updateComplete` resolves once they exist.
  * Given a `simulator`, the store is made at once; only the fake media adapter is still loaded.
+ *
+ * @tagname multi-seat
+ * @summary A multi-split video seat: one agent, N panes, each bound to its own call channel.
  *
  * @attr server - The control center's WebSocket URL (`ws://host:port`; `/v1/agent` is added), or several separated by spaces (`wss://a wss://b`), tried in turn when one fails or drops. Without it the seat runs on the in-browser simulator.
  * @attr token - The agent's JWT. On the simulator (no `server`) it is read as the seat id (default `seat-1`).

@@ -26,8 +26,7 @@ interface Slice {
 
 
 /**
- * @tagname seat-caller
- * @summary The customer's side of a video call: a Call button, the place in the queue while
+ * The customer's side of a video call: a Call button, the place in the queue while
  * waiting, the agent's video and a self-view once connected, a hold notice while the agent talks
  * to someone else, an "I'm ready" button that asks the agent back (R18), Hang up, and
  * Accept / Decline for a call from an agent (R12). Publishes the camera into the call's room as
@@ -37,6 +36,9 @@ interface Slice {
  * always sets `server` never fetches them), so `store` appears a moment after the element is
  * connected: `await el.updateComplete` resolves once it and the media adapter exist. Given a
  * `simulator`, the store is made at once; only the fake media adapter is still loaded.
+ *
+ * @tagname seat-caller
+ * @summary The customer's side of a video call, queued to an agent.
  *
  * @attr server - The control center's WebSocket URL (`/v1/caller` is added), or several separated by spaces (`wss://a wss://b`), tried in turn when one fails or drops. Without it the caller uses the page's simulator.
  * @attr token - The customer's JWT. On the simulator it is read as the customer id.

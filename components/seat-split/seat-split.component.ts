@@ -40,10 +40,12 @@ const stateKey = {
 } as const;
 
 /**
- * @tagname seat-split
- * @summary One pane of a seat: a split bound to its own call channel (R1). Shows the
+ * One pane of a seat: a split bound to its own call channel (R1). Shows the
  * customer's video large and the agent's self-view small, the customer's name, the virtual
  * seat, a state badge and a call timer, and the buttons the split's state allows.
+ *
+ * @tagname seat-split
+ * @summary One pane of a seat: a split bound to its own call channel.
  *
  * @attr index - The split's index, 0-based.
  *
