@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -32,6 +32,24 @@ test('typed events and JSX from the package entry points (tsc on test/types/fixt
 test('multi-seat/vue: GlobalComponents with props and typed handlers (against a declaration-only vue)', { skip: !existsSync(`${root}dist/types`) && 'run npm run build' }, () => {
   const tsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}test/types/fixtures/tsconfig.vue.json`], { encoding: 'utf8' });
   assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
+});
+
+test("the README's React example type-checks as written (TSX)", { skip: !existsSync(`${root}dist/types`) && 'run npm run build' }, () => {
+  const readme = readFileSync(`${root}README.md`, 'utf8');
+  const block = /\*\*React\*\*[\s\S]*?```tsx\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(block, 'no ```tsx block after **React** in the README');
+  // Inside the package (so `multi-seat/…` resolves through its own exports), removed afterwards.
+  const dir = `${root}test/types/fixtures/`;
+  const name = `readme-react-${process.pid}`;
+  writeFileSync(`${dir}${name}.tsx`, block);
+  writeFileSync(`${dir}${name}.json`, JSON.stringify({ extends: './tsconfig.json', files: [`${name}.tsx`] }));
+  try {
+    const tsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${dir}${name}.json`], { encoding: 'utf8' });
+    assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
+  } finally {
+    rmSync(`${dir}${name}.tsx`, { force: true });
+    rmSync(`${dir}${name}.json`, { force: true });
+  }
 });
 
 test('package.json exports and ships the React and Vue declarations', () => {
