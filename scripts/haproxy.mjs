@@ -14,13 +14,14 @@
 // The control centers must trust the proxy's address (`--trusted-proxies 127.0.0.1`), or every
 // client counts as the proxy for the per-address limits.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { freePort } from './janus.mjs';
+import { own } from './owned-process.mjs';
 
 /**
  * @typedef {{ name: string, host: string, port: number }} Backend
@@ -140,44 +141,12 @@ export async function startHaproxy(options) {
   };
   child.stdout.on('data', onOutput);
   child.stderr.on('data', onOutput);
-  /** @type {{ code: number | null, signal: NodeJS.Signals | null } | undefined} */
-  let exited;
-  const exitPromise = new Promise((resolve) =>
-    child.once('exit', (code, signal) => {
-      exited = { code, signal };
-      resolve(exited);
-    }),
-  );
-  /** @type {Error | undefined} */
-  let spawnError;
-  child.once('error', (e) => (spawnError = e));
-  const killOnExit = () => {
-    try {
-      child.kill('SIGKILL');
-    } catch {}
-    try {
-      rmSync(dir, { recursive: true, force: true });
-    } catch {}
-  };
-  process.once('exit', killOnExit);
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    process.removeListener('exit', killOnExit);
-    if (!exited && child.pid) {
-      process.kill(child.pid, 'SIGTERM');
-      const timer = setTimeout(() => {
-        if (!exited && child.pid) process.kill(child.pid, 'SIGKILL');
-      }, 3000);
-      await exitPromise;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const owned = own(child, dir);
+  const stop = owned.stop;
 
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   for (;;) {
+    const { spawnError, exited } = owned;
     if (spawnError || exited) {
       await stop();
       throw new Error(`haproxy ${spawnError ? `could not start: ${spawnError.message}` : `exited (code ${exited?.code})`}\n${tail.join('\n')}`);
@@ -224,7 +193,7 @@ export async function startHaproxy(options) {
     config: file,
     logTail: () => tail.join('\n'),
     servers,
-    exited: exitPromise,
+    exited: owned.exitPromise,
     stop,
   };
 }

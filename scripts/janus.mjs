@@ -18,11 +18,12 @@
 // See shared JANUS.md for why each edit is there.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { own } from './owned-process.mjs';
 
 const HOST = '127.0.0.1';
 
@@ -244,51 +245,13 @@ export async function startJanus(options = {}) {
   });
   child.stdout.on('data', onOutput);
   child.stderr.on('data', onOutput);
-  /** @type {{ code: number | null, signal: NodeJS.Signals | null } | undefined} */
-  let exited;
-  const exitPromise = new Promise((resolve) => {
-    child.once('exit', (code, signal) => {
-      exited = { code, signal };
-      resolve(exited);
-    });
-  });
-  /** @type {Error | undefined} */
-  let spawnError;
-  child.once('error', (err) => {
-    spawnError = err;
-  });
-
-  // Never leave a Janus behind if this process exits without calling stop().
-  const killOnExit = () => {
-    try {
-      child.kill('SIGKILL');
-    } catch {}
-    try {
-      rmSync(dir, { recursive: true, force: true });
-    } catch {}
-  };
-  process.once('exit', killOnExit);
-
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    process.removeListener('exit', killOnExit);
-    if (!exited && child.pid) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => {
-        if (!exited) child.kill('SIGKILL');
-      }, 3000);
-      await exitPromise;
-      clearTimeout(timer);
-    }
-    await new Promise((resolve) => log.end(resolve));
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const owned = own(child, dir, () => new Promise((resolve) => log.end(resolve)));
+  const stop = owned.stop;
 
   const httpUrl = `http://${HOST}:${httpPort}/janus`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    const { spawnError, exited } = owned;
     if (spawnError || exited) {
       await stop();
       const why = spawnError ? `could not start ${bin}: ${spawnError.message}` : `exited early (code ${exited?.code}, signal ${exited?.signal})`;
@@ -329,7 +292,7 @@ export async function startJanus(options = {}) {
     dir,
     logFile,
     logTail,
-    exited: exitPromise,
+    exited: owned.exitPromise,
     stop,
   };
 }
