@@ -1,8 +1,4 @@
 #!/usr/bin/env node
-// The server is TypeScript run as is: tsx compiles it on load, so there is no build step to
-// forget and the files that run are the files in the repository.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../server/cli.ts');
-await main();
+// The control center lives in the server/ workspace (@multi-seat/server); this shim keeps the
+// documented `node bin/multi-seat-server.js …` working from the repository root.
+await import('../server/bin/multi-seat-server.js');

@@ -2,6 +2,8 @@
  * Everything the control center can be told, with its defaults. The CLI fills this from flags
  * and environment; tests fill it directly (port 0, `:memory:`, short timeouts).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig, type EngineConfig } from '../core/model.js';
 import { defaultAccess, defaultLimits, type Access, type Limits } from './limits.js';
@@ -150,6 +152,9 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
   };
   // In demo mode without a secret, the server keeps one in its database (see server.ts).
   if (!config.secret && !config.demo && config.access.secrets.length === 0) throw new Error('a secret is required outside demo mode (--secret or MULTI_SEAT_SECRET)');
+  // The published @multi-seat/server is a bundle without the demo pages: say so at start
+  // rather than answer every page with 404.
+  if (config.demo && !existsSync(join(config.staticRoot, 'demo'))) throw new Error(`--demo serves the demo pages of a repository checkout; there are none at ${config.staticRoot}`);
   if (config.janusUrl === 'none') config.janusUrl = null;
   config.janusPublicUrl ??= config.janusUrl;
   config.janusServers = resolveJanusServers(config, options.janusServers);
