@@ -7,16 +7,17 @@ import type { ConnectionStatus } from '../../core/control-client.js';
 import type { MediaAdapter } from '../../core/media-adapter.js';
 import { MAX_SPLITS } from '../../core/protocol.js';
 import { SeatStore, type SeatState } from '../../core/seat-store.js';
+import type { AgentMessage } from '../../core/protocol.js';
 import type { Simulator } from '../../core/simulator.js';
 import { SeatElement } from '../base/seat-element.js';
-import { WebSocketControlClient, endpointsFor } from '../control/ws-client.js';
+import { SessionController } from '../control/session-controller.js';
+import { WebSocketControlClient } from '../control/ws-client.js';
 import { mediaAdapterContext, seatStoreContext } from '../context/seat-context.js';
 import { SelectController } from '../context/select-controller.js';
 import { TickController } from '../context/tick-controller.js';
 import type { SeatErrorDetail } from '../events/seat-error.js';
 import { connectionMessage } from '../i18n/connection-message.js';
 import { LocalizeController } from '../i18n/localize.js';
-import { fakeFactory } from '../media/fake-factory.js';
 import { janusFactory, type MediaAdapterFactory } from '../media/janus-factory.js';
 export type { MediaAdapterFactory } from '../media/janus-factory.js';
 import type { RingOption, SeatSplit } from '../seat-split/seat-split.component.js';
@@ -190,8 +191,6 @@ export class MultiSeat extends SeatElement {
   /** How the media adapter is made when `server` is set and none is given (default: the Janus adapter, loaded lazily). */
   @property({ attribute: false }) mediaAdapterFactory: MediaAdapterFactory = janusFactory;
 
-  @state() private configError: string | null = null;
-  @state() private mediaError: string | null = null;
   @state() private commandError: SeatErrorDetail | null = null;
   /** Why the last `splits` change was refused (a call on the seat). */
   @state() private splitsError: string | null = null;
@@ -222,16 +221,28 @@ export class MultiSeat extends SeatElement {
     },
   );
 
-  private _store: SeatStore | undefined;
-  private externalStore = false;
-  private _media: MediaAdapter<MediaStream> | null = null;
-  private externalMedia = false;
-  private ownsStore = false;
-  private ownsMedia = false;
-  private generation = 0;
-  private stopEvents: (() => void) | null = null;
-  private needsBuild = true;
-  /** The on-demand loads of the no-`server` mode (simulator, fake media) that `updateComplete` waits for. */
+  /** The store and media adapter: made, taken from outside, disposed (shared with `<seat-caller>`). */
+  private readonly session: SessionController<SeatStore> = new SessionController<SeatStore>(this, {
+    role: 'agent',
+    localize: this.localize,
+    track: (p) => this.track(p),
+    validate: () => (this.splitCount() === null ? this.localize.term('errSplits', String(this.splits)) : null),
+    connect: (url, token) => new SeatStore(new WebSocketControlClient<AgentMessage>({ url, token, role: 'agent', splits: this.splitCount()! })),
+    simulate: (sim) => new SeatStore(sim.agent(this.token || 'seat-1', this.splitCount()!)),
+    storeChanged: (store) => {
+      this.storeProvider.setValue(store);
+      this.bar.setStore(store);
+      // A client may sign in before the store has listeners (the simulator does): the first snapshot is already here.
+      const seat = store?.getState().seat;
+      if (seat) this.checkKeptSplits(seat.splits.length);
+    },
+    mediaChanged: (adapter) => this.mediaProvider.setValue(adapter),
+    stateChanged: (next, prev) => this.onStoreChange(next, prev),
+    reset: () => {
+      this.commandError = null;
+      this.splitsError = null;
+    },
+  });
 
   constructor() {
     super();
@@ -247,28 +258,21 @@ export class MultiSeat extends SeatElement {
    * loaded: read it after `await el.updateComplete`.
    */
   get store(): SeatStore | undefined {
-    return this._store;
+    return this.session.store;
   }
   set store(store: SeatStore | undefined) {
-    const old = this._store;
-    this.externalStore = !!store;
-    this.needsBuild = true;
-    if (!store) this._store = undefined;
-    else this.useStore(store, false);
+    const old = this.session.store;
+    this.session.setStore(store);
     this.requestUpdate('store', old);
   }
 
-  /** The media adapter the panes join rooms through. Set it to inject one (say, a configured Janus adapter). */
+  /** The media adapter the panes join rooms through. Set it to inject one (say, a configured Janus adapter; the page disposes it), or null to go back to the element's own. */
   get mediaAdapter(): MediaAdapter<MediaStream> | null {
-    return this._media;
+    return this.session.media;
   }
   set mediaAdapter(adapter: MediaAdapter<MediaStream> | null) {
-    const old = this._media;
-    this.externalMedia = !!adapter;
-    if (this.ownsMedia && this._media && this._media !== adapter) void this._media.dispose();
-    this.ownsMedia = false;
-    this.setMedia(adapter);
-    if (!adapter) this.needsBuild = true;
+    const old = this.session.media;
+    this.session.setMedia(adapter);
     this.requestUpdate('mediaAdapter', old);
   }
 
@@ -282,22 +286,12 @@ export class MultiSeat extends SeatElement {
     super.disconnectedCallback();
     keyboardSeats.delete(this);
     window.removeEventListener('keydown', this.onKeydown);
-    // Moving the element in the page disconnects and reconnects it at once: keep the session then.
-    queueMicrotask(() => {
-      if (!this.isConnected) {
-        this.teardown();
-        this.needsBuild = true;
-      }
-    });
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('server') || changed.has('token') || changed.has('simulator')) this.needsBuild = true;
-    else if (changed.has('splits') && !this.resizeLive()) this.needsBuild = true;
-    if (this.needsBuild && this.isConnected) {
-      this.needsBuild = false;
-      this.build();
-    }
+    // The session controller rebuilds right after this, in the same update.
+    if (changed.has('server') || changed.has('token') || changed.has('simulator')) this.session.invalidate();
+    else if (changed.has('splits') && !this.resizeLive()) this.session.invalidate();
   }
 
   /**
@@ -308,26 +302,24 @@ export class MultiSeat extends SeatElement {
    * invalid count, which the rebuild reports).
    */
   private resizeLive(): boolean {
-    const store = this._store;
+    const store = this.session.store;
     const seat = store?.getState().seat;
     const n = this.splitCount();
-    if (!store || !this.ownsStore || !seat || n === null) return false;
+    if (!store || !this.session.owned || !seat || n === null) return false;
     const live = seat.splits.length;
     if (n === live) return true;
     if (seat.splits.some((s) => s.state !== 'idle')) {
       this.refuseSplits('splits-busy', n, live);
       return true;
     }
-    const gen = this.generation;
+    const gen = this.session.generation;
     store.bye().then(
       () => {
-        if (gen !== this.generation) return;
-        this.needsBuild = true;
-        this.requestUpdate();
+        if (gen === this.session.generation) this.session.invalidate();
       },
       // A call rang in the meantime (the control center answers `busy`): the seat keeps its count.
       () => {
-        if (gen === this.generation) this.refuseSplits('splits-busy', n, store.getState().seat?.splits.length ?? live);
+        if (gen === this.session.generation) this.refuseSplits('splits-busy', n, store.getState().seat?.splits.length ?? live);
       },
     );
     return true;
@@ -352,135 +344,14 @@ export class MultiSeat extends SeatElement {
     return Number.isInteger(n) && n >= 1 && n <= MAX_SPLITS && String(this.splits).trim() !== '' ? n : null;
   }
 
-  private validate(): string | null {
-    const t = this.localize;
-    if (this.splitCount() === null) return t.term('errSplits', String(this.splits));
-    if (this.server) {
-      try {
-        endpointsFor(this.server, 'agent');
-      } catch {
-        return t.term('errServer', this.server);
-      }
-      if (!this.token) return t.term('errNoToken');
-    }
-    return null;
-  }
-
-  private build(): void {
-    const gen = ++this.generation;
-    this.configError = null;
-    this.commandError = null;
-    this.splitsError = null;
-    if (this.externalStore && this._store) {
-      this.useStore(this._store, false);
-      if (!this.externalMedia && !this._media) this.loadMedia(gen, !!this.server);
-      return;
-    }
-    this.teardown();
-    const error = this.validate();
-    if (error) {
-      this.configError = error;
-      this.emit('seat-error', { detail: { source: 'config', code: 'config', message: error } });
-      return;
-    }
-    const n = this.splitCount()!;
-    if (this.server) {
-      const client = new WebSocketControlClient<import('../../core/protocol.js').AgentMessage>({
-        url: this.server,
-        token: this.token!,
-        role: 'agent',
-        splits: n,
-      });
-      this.useStore(new SeatStore(client), true);
-    } else if (this.simulator) {
-      this.useStore(new SeatStore(this.simulator.agent(this.token || 'seat-1', n)), true);
-    } else {
-      // The page's simulator (and the engine) is loaded on demand: pages with a `server` never fetch it.
-      const current = this.generation;
-      const seatId = this.token || 'seat-1';
-      this.track(import('../control/page-simulator.js')).then(
-        ({ pageSimulator }) => {
-          if (current !== this.generation || this._store) return;
-          this.useStore(new SeatStore(pageSimulator().agent(seatId, n)), true);
-        },
-        (e: unknown) => {
-          if (current !== this.generation) return;
-          const message = e instanceof Error ? e.message : String(e);
-          this.configError = message;
-          this.emit('seat-error', { detail: { source: 'config', code: 'config', message } });
-        },
-      );
-    }
-    // teardown() above bumped the generation: the adapter belongs to the current one.
-    if (!this.externalMedia) this.loadMedia(this.generation, !!this.server);
-  }
-
   /** Signed in again within the grace period: the control center kept the seat's old count. */
   private checkKeptSplits(live: number): void {
     const wanted = this.splitCount();
-    if (this.ownsStore && wanted !== null && wanted !== live) this.refuseSplits('splits-kept', wanted, live);
-  }
-
-  private useStore(store: SeatStore, owned: boolean): void {
-    const fresh = this._store !== store;
-    if (fresh) {
-      if (this.ownsStore) this._store?.dispose();
-      this.stopEvents?.();
-      this.stopEvents = null;
-    }
-    this._store = store;
-    this.ownsStore = owned;
-    this.storeProvider.setValue(store);
-    this.bar.setStore(store);
-    if (!this.stopEvents) {
-      this.stopEvents = store.subscribe((next, prev) => this.onStoreChange(next, prev));
-    }
-    // A client may sign in before the store has listeners (the simulator does): the first snapshot is already here.
-    const seat = store.getState().seat;
-    if (fresh && seat) this.checkKeptSplits(seat.splits.length);
-  }
-
-  private loadMedia(gen: number, real: boolean): void {
-    this.mediaError = null;
-    // Without a server, the fake adapter (loaded on demand; `updateComplete` waits for it).
-    const made = real ? this.mediaAdapterFactory() : this.track(fakeFactory());
-    made.then(
-      (adapter) => {
-        if (gen !== this.generation || this.externalMedia) return void adapter.dispose();
-        this.ownsMedia = true;
-        this.setMedia(adapter);
-      },
-      (e: unknown) => {
-        if (gen !== this.generation) return;
-        this.mediaError = e instanceof Error ? e.message : String(e);
-        this.emit('seat-error', { detail: { source: 'media', code: 'media', message: this.localize.term('errMedia', this.mediaError) } });
-      },
-    );
-  }
-
-  private setMedia(adapter: MediaAdapter<MediaStream> | null): void {
-    this._media = adapter;
-    this.mediaProvider.setValue(adapter);
-  }
-
-  private teardown(): void {
-    this.generation++;
-    this.stopEvents?.();
-    this.stopEvents = null;
-    if (this.ownsStore) this._store?.dispose();
-    if (this.ownsStore) {
-      this._store = undefined;
-      this.storeProvider.setValue(undefined);
-      this.bar.setStore(undefined);
-    }
-    this.ownsStore = false;
-    if (this.ownsMedia && this._media) void this._media.dispose();
-    if (this.ownsMedia) this.setMedia(null);
-    this.ownsMedia = false;
+    if (this.session.owned && wanted !== null && wanted !== live) this.refuseSplits('splits-kept', wanted, live);
   }
 
   private onStoreChange(next: SeatState, prev: SeatState): void {
-    const store = this._store;
+    const store = this.session.store;
     if (!prev.seat && next.seat) this.checkKeptSplits(next.seat.splits.length);
     for (const e of deriveSeatEvents(prev, next, (callId) => store?.transferTarget(callId))) {
       this.emit(e.name, { detail: e.detail } as never);
@@ -501,10 +372,11 @@ export class MultiSeat extends SeatElement {
   }
 
   private readonly onKeydown = (e: KeyboardEvent): void => {
-    if (this.keyboard === 'off' || !e.altKey || e.ctrlKey || e.metaKey || !this._store || typedInField(e)) return;
+    const store = this.session.store;
+    if (this.keyboard === 'off' || !e.altKey || e.ctrlKey || e.metaKey || !store || typedInField(e)) return;
     // Two seats on one page: only the one holding the focus (else the first) reacts.
     if (keyboardOwner(e) !== this) return;
-    const seat = this._store.getState().seat;
+    const seat = store.getState().seat;
     if (!seat) return;
     const splits = this.splitElements();
     const digit = /^Digit([1-8])$/.exec(e.code);
@@ -529,7 +401,7 @@ export class MultiSeat extends SeatElement {
   // ---- rendering ---------------------------------------------------------------------------
 
   private toggleReady(): void {
-    const store = this._store;
+    const store = this.session.store;
     if (!store) return;
     const run = this.bar.value.ready ? store.notReady(this.reason) : store.ready();
     run.catch((e: { code?: string; message?: string }) => {
@@ -541,14 +413,15 @@ export class MultiSeat extends SeatElement {
 
   private onReason(e: Event): void {
     this.reason = (e.target as HTMLSelectElement).value;
-    if (!this.bar.value.ready) this._store?.notReady(this.reason).catch(() => {});
+    if (!this.bar.value.ready) this.session.store?.notReady(this.reason).catch(() => {});
   }
 
   override render() {
     const t = this.localize;
-    if (this.configError) {
+    const { configError, mediaError } = this.session;
+    if (configError) {
       return html`<div part="base" class="seat">
-        <div part="message" class="message error" role="alert">${this.configError}</div>
+        <div part="message" class="message error" role="alert">${configError}</div>
       </div>`;
     }
     const b = this.bar.value;
@@ -593,7 +466,7 @@ export class MultiSeat extends SeatElement {
         <span part="waiting" class="waiting" aria-live="polite">${t.term('waiting', b.waiting)}</span>
       </div>
       ${connError ? html`<div part="message" class="message error" role="alert">${connError}</div>` : nothing}
-      ${this.mediaError ? html`<div part="message" class="message error" role="alert">${t.term('errMedia', this.mediaError)}</div>` : nothing}
+      ${mediaError ? html`<div part="message" class="message error" role="alert">${t.term('errMedia', mediaError)}</div>` : nothing}
       ${this.splitsError
         ? html`<div part="message" class="message error" role="alert">
             <span>${this.splitsError}</span>

@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { CallerStore, type CallerState } from '../../core/caller-store.js';
 import type { ConnectionStatus } from '../../core/control-client.js';
@@ -8,12 +8,12 @@ import type { CallerMessage, CustomerCallView } from '../../core/protocol.js';
 import type { Simulator } from '../../core/simulator.js';
 import { SeatElement } from '../base/seat-element.js';
 import { CallStates } from '../base/call-states.js';
-import { WebSocketControlClient, endpointsFor } from '../control/ws-client.js';
+import { SessionController } from '../control/session-controller.js';
+import { WebSocketControlClient } from '../control/ws-client.js';
 import { SelectController } from '../context/select-controller.js';
 import { TickController } from '../context/tick-controller.js';
 import { connectionMessage } from '../i18n/connection-message.js';
 import { LocalizeController } from '../i18n/localize.js';
-import { fakeFactory } from '../media/fake-factory.js';
 import { janusFactory, type MediaAdapterFactory } from '../media/janus-factory.js';
 import { SplitMedia, type MediaWant } from '../seat-split/split-media.js';
 import styles from './seat-caller.styles.js';
@@ -114,9 +114,6 @@ export class SeatCaller extends SeatElement {
   @property({ attribute: false }) simulator?: Simulator;
   @property({ attribute: false }) mediaAdapterFactory: MediaAdapterFactory = janusFactory;
 
-  @state() private configError: string | null = null;
-  @state() private mediaError: string | null = null;
-
   private readonly localize = new LocalizeController(this);
   private readonly slice = new SelectController<CallerState, Slice>(
     this,
@@ -127,14 +124,19 @@ export class SeatCaller extends SeatElement {
   private readonly media = new SplitMedia(() => this.requestUpdate());
   /** The "reconnecting in N s" countdown moves while the call goes on. */
   private readonly tick = new TickController(this, () => this.slice.value.connection.state === 'reconnecting');
-  private _store: CallerStore | undefined;
-  private _media: MediaAdapter<MediaStream> | null = null;
-  private externalStore = false;
-  private externalMedia = false;
-  private owns = false;
-  private generation = 0;
-  private needsBuild = true;
-  /** The on-demand loads of the no-`server` mode (simulator, fake media) that `updateComplete` waits for. */
+  /** The store and media adapter: made, taken from outside, disposed (shared with `<multi-seat>`). */
+  private readonly session: SessionController<CallerStore> = new SessionController<CallerStore>(this, {
+    role: 'caller',
+    localize: this.localize,
+    track: (p) => this.track(p),
+    connect: (url, token) => new CallerStore(new WebSocketControlClient<CallerMessage>({ url, token, role: 'caller' })),
+    simulate: (sim) => new CallerStore(sim.caller(this.token || `guest-${Math.random().toString(36).slice(2, 8)}`)),
+    storeChanged: (store) => this.slice.setStore(store),
+    opened: () => {
+      if (!this.queue) this.emit('seat-error', { detail: { source: 'config', code: 'config', message: this.localize.term('errQueue') } });
+    },
+    closed: () => this.media.close(),
+  });
 
   /**
    * The customer's store (state and commands), for a headless integration; set it to bring your
@@ -142,26 +144,18 @@ export class SeatCaller extends SeatElement {
    * after `await el.updateComplete`.
    */
   get store(): CallerStore | undefined {
-    return this._store;
+    return this.session.store;
   }
   set store(store: CallerStore | undefined) {
-    this.externalStore = !!store;
-    if (this.owns) this._store?.dispose();
-    this.owns = false;
-    this._store = store;
-    this.slice.setStore(store);
-    this.needsBuild = !store;
-    this.requestUpdate();
+    this.session.setStore(store);
   }
 
-  /** The media adapter; set it to inject one. */
+  /** The media adapter; set it to inject one (the page disposes it), or null to go back to the element's own. */
   get mediaAdapter(): MediaAdapter<MediaStream> | null {
-    return this._media;
+    return this.session.media;
   }
   set mediaAdapter(adapter: MediaAdapter<MediaStream> | null) {
-    this.externalMedia = !!adapter;
-    this._media = adapter;
-    this.requestUpdate();
+    this.session.setMedia(adapter);
   }
 
   /** The call, as the control center last described it. */
@@ -169,106 +163,21 @@ export class SeatCaller extends SeatElement {
     return this.slice.value.call;
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    queueMicrotask(() => {
-      if (this.isConnected) return;
-      this.teardown();
-      this.needsBuild = !this.externalStore;
-    });
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // The session controller rebuilds right after this, in the same update.
+    if (changed.has('server') || changed.has('token') || changed.has('simulator')) this.session.invalidate();
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (!this.externalStore && (changed.has('server') || changed.has('token') || changed.has('simulator'))) this.needsBuild = true;
-    if (this.needsBuild && this.isConnected && !this.externalStore) {
-      this.needsBuild = false;
-      this.build();
-    }
-    if (this.externalStore && !this._media && !this.externalMedia && this.generation === 0) this.loadMedia(++this.generation);
-    this.media.sync(this._media, this.mediaWant());
+  protected override update(changed: PropertyValues<this>): void {
+    // After the session controller's hostUpdate: the legs follow the call with the current adapter.
+    this.media.sync(this.session.media, this.mediaWant());
+    super.update(changed);
   }
 
   protected override updated(): void {
     this.dataset.state = this.call?.state ?? 'none';
     this.callStates.set(this.call?.state ?? 'none');
     this.toggleAttribute('data-held', this.isHeld());
-  }
-
-  private build(): void {
-    this.teardown();
-    this.configError = null;
-    const gen = ++this.generation;
-    if (this.server) {
-      let error: string | null = null;
-      try {
-        endpointsFor(this.server, 'caller');
-      } catch {
-        error = this.localize.term('errServer', this.server);
-      }
-      if (!error && !this.token) error = this.localize.term('errNoToken');
-      if (error) {
-        this.configError = error;
-        this.emit('seat-error', { detail: { source: 'config', code: 'config', message: error } });
-        return;
-      }
-      this.useStore(new CallerStore(new WebSocketControlClient<CallerMessage>({ url: this.server, token: this.token!, role: 'caller' })));
-    } else {
-      const customerId = this.token || `guest-${Math.random().toString(36).slice(2, 8)}`;
-      if (this.simulator) this.useStore(new CallerStore(this.simulator.caller(customerId)));
-      else {
-        // The page's simulator (and the engine) is loaded on demand: pages with a `server` never fetch it.
-        this.track(import('../control/page-simulator.js')).then(
-          ({ pageSimulator }) => {
-            if (gen !== this.generation || this.externalStore) return;
-            this.useStore(new CallerStore(pageSimulator().caller(customerId)));
-          },
-          (e: unknown) => {
-            if (gen !== this.generation) return;
-            const message = e instanceof Error ? e.message : String(e);
-            this.configError = message;
-            this.emit('seat-error', { detail: { source: 'config', code: 'config', message } });
-          },
-        );
-      }
-    }
-    if (!this.queue) this.emit('seat-error', { detail: { source: 'config', code: 'config', message: this.localize.term('errQueue') } });
-    if (!this.externalMedia) this.loadMedia(gen);
-  }
-
-  private useStore(store: CallerStore): void {
-    this._store = store;
-    this.owns = true;
-    this.slice.setStore(store);
-  }
-
-  private loadMedia(gen: number): void {
-    // Without a server, the fake adapter (loaded on demand; `updateComplete` waits for it).
-    const made = this.server ? this.mediaAdapterFactory() : this.track(fakeFactory());
-    made.then(
-      (a) => {
-        if (gen !== this.generation || this.externalMedia) return void a.dispose();
-        this._media = a;
-        this.requestUpdate();
-      },
-      (e: unknown) => {
-        if (gen !== this.generation) return;
-        this.mediaError = e instanceof Error ? e.message : String(e);
-        this.emit('seat-error', { detail: { source: 'media', code: 'media', message: this.localize.term('errMedia', this.mediaError) } });
-      },
-    );
-  }
-
-  private teardown(): void {
-    this.generation++;
-    this.media.close();
-    if (this.owns) {
-      this._store?.dispose();
-      this._store = undefined;
-      this.slice.setStore(undefined);
-    }
-    this.owns = false;
-    if (!this.externalMedia && this._media) void this._media.dispose();
-    if (!this.externalMedia) this._media = null;
   }
 
   private onSlice(next: Slice, prev: Slice): void {
@@ -309,7 +218,7 @@ export class SeatCaller extends SeatElement {
   }
 
   private run(command: () => Promise<void>): void {
-    if (!this._store) return;
+    if (!this.session.store) return;
     command().catch((e: { code?: string; message?: string }) => {
       // Refused before it was sent (a second click while the first is in flight): nothing to report.
       if (e?.code === 'locally-refused') return;
@@ -324,7 +233,7 @@ export class SeatCaller extends SeatElement {
       return;
     }
     const queue = this.queue;
-    this.run(() => this._store!.call(queue, this.name || undefined));
+    this.run(() => this.session.store!.call(queue, this.name || undefined));
   }
 
   private statusText(call: CustomerCallView | null): string {
@@ -352,8 +261,9 @@ export class SeatCaller extends SeatElement {
 
   override render() {
     const t = this.localize;
-    if (this.configError) {
-      return html`<div part="base" class="caller"><div part="message" class="message error" role="alert">${this.configError}</div></div>`;
+    const { configError, mediaError } = this.session;
+    if (configError) {
+      return html`<div part="base" class="caller"><div part="message" class="message error" role="alert">${configError}</div></div>`;
     }
     const { connection, call, pending } = this.slice.value;
     const online = connection.state === 'online';
@@ -375,7 +285,7 @@ export class SeatCaller extends SeatElement {
           : conn}</span
       >
       ${connError ? html`<div part="message" class="message error" role="alert">${connError}</div>` : nothing}
-      ${this.mediaError ? html`<div part="message" class="message error" role="alert">${t.term('errMedia', this.mediaError)}</div>` : nothing}
+      ${mediaError ? html`<div part="message" class="message error" role="alert">${t.term('errMedia', mediaError)}</div>` : nothing}
       ${!this.queue ? html`<div part="message" class="message error" role="alert">${t.term('errQueue')}</div>` : nothing}
       ${active && (ms || call.state === 'connected' || call.state === 'held')
         ? html`<div part="stage" class="stage">
@@ -401,17 +311,17 @@ export class SeatCaller extends SeatElement {
           ? b('call', call ? t.term('callAgain') : t.term('call'), () => this.placeCall(), 'primary', !this.queue, this.queue ? t.term(call ? 'callAgainLabel' : 'callLabel', this.queue) : undefined)
           : nothing}
         ${call?.state === 'ringing' && call.kind === 'outbound'
-          ? html`${b('accept', t.term('accept'), () => this.run(() => this._store!.accept()), 'success')}
-            ${b('decline', t.term('decline'), () => this.run(() => this._store!.decline()))}`
+          ? html`${b('accept', t.term('accept'), () => this.run(() => this.session.store!.accept()), 'success')}
+            ${b('decline', t.term('decline'), () => this.run(() => this.session.store!.decline()))}`
           : nothing}
         ${call?.state === 'connected' && !call.focused && !call.attention
-          ? b('attention', t.term('imReady'), () => this.run(() => this._store!.attention(true)), 'primary', false, t.term('imReadyLabel'))
+          ? b('attention', t.term('imReady'), () => this.run(() => this.session.store!.attention(true)), 'primary', false, t.term('imReadyLabel'))
           : nothing}
         ${call?.state === 'connected' && call.attention
           ? html`<span class="attention-sent" role="status">${t.term('attentionSent')}</span>
-              ${b('withdraw', t.term('withdraw'), () => this.run(() => this._store!.attention(false)))}`
+              ${b('withdraw', t.term('withdraw'), () => this.run(() => this.session.store!.attention(false)))}`
           : nothing}
-        ${active && !(call.state === 'ringing' && call.kind === 'outbound') ? b('hangup', t.term('hangup'), () => this.run(() => this._store!.hangup()), 'danger') : nothing}
+        ${active && !(call.state === 'ringing' && call.kind === 'outbound') ? b('hangup', t.term('hangup'), () => this.run(() => this.session.store!.hangup()), 'danger') : nothing}
       </div>
     </div>`;
   }
