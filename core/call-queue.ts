@@ -1,15 +1,15 @@
 /**
- * R4: waiting calls in offer order — higher priority first, then earlier first arrival, then
+ * R4: waiting calls in offer order — higher queue priority, then higher call priority first, then earlier first arrival, then
  * arrival sequence. A sorted array: inserts and removals find their place by binary search, and
  * a call that comes back keeps its first arrival, so it lands at the head again.
  */
 import type { Call } from './model.js';
 
-type Queued = Pick<Call, 'callId' | 'priority' | 'arrivedAt' | 'seq'>;
+type Queued = Pick<Call, 'callId' | 'priority' | 'arrivedAt' | 'seq' | 'queuePriority'>;
 
-/** Negative when `a` is offered before `b`. */
+/** Negative when `a` is offered before `b`: the queue's priority (R19), then the call's. */
 export function compareQueued(a: Queued, b: Queued): number {
-  return b.priority - a.priority || a.arrivedAt - b.arrivedAt || a.seq - b.seq;
+  return (b.queuePriority ?? 0) - (a.queuePriority ?? 0) || b.priority - a.priority || a.arrivedAt - b.arrivedAt || a.seq - b.seq;
 }
 
 export class CallQueue<T extends Queued = Call> {

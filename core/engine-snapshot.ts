@@ -5,7 +5,9 @@
  */
 import type { Call, Counters, Customer, Seat } from './model.js';
 
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
+/** Formats this version reads: 1 lacks the fields of R19–R23, which then take their defaults. */
+export const READABLE_FORMATS: readonly number[] = [1, 2];
 
 /** What an engine timer does when it fires. */
 export type TimerAction =
@@ -13,7 +15,13 @@ export type TimerAction =
   | { kind: 'reject'; callId: string; seatId: string }
   | { kind: 'wrapup'; seatId: string; split: number }
   | { kind: 'agent-grace'; seatId: string }
-  | { kind: 'caller-grace'; customerId: string };
+  | { kind: 'caller-grace'; customerId: string }
+  /** R20: the call's queue widens to its next overflow step. */
+  | { kind: 'overflow'; callId: string; step: number }
+  /** R21: the call waited its queue's longest: the customer is offered a callback. */
+  | { kind: 'callback'; callId: string }
+  /** R23: the attention request waited `returnPoolAfterMs`. */
+  | { kind: 'return'; callId: string };
 
 export interface EngineSnapshot {
   format: number;

@@ -10,11 +10,12 @@ import { CallQueue } from './call-queue.js';
 import type { Effect } from './effects.js';
 import { EngineError } from './engine-error.js';
 import type { EngineSnapshot, TimerAction } from './engine-snapshot.js';
-import { SNAPSHOT_FORMAT } from './engine-snapshot.js';
+import { READABLE_FORMATS, SNAPSHOT_FORMAT } from './engine-snapshot.js';
 import type { EngineEvent } from './events.js';
 import { defaultConfig, type Call, type CallRecord, type Counters, type Customer, type EngineConfig, type Seat, type Split } from './model.js';
 import type { EndReason, MediaInfo, TransferTarget } from './protocol.js';
 import { MAX_SPLITS } from './protocol.js';
+import { fit, meets, validateSkills, type QueueSettings, type Skills } from './queue-config.js';
 import { SeatIndex } from './seat-index.js';
 import { getStrategy, type DispatchStrategy, type SeatFacts } from './strategies.js';
 import { callView, channelOf, customerCallView, seatView, type ViewSource } from './views.js';
@@ -23,6 +24,8 @@ export type ApplyResult = { ok: true; effects: Effect[] } | { ok: false; error: 
 
 /** Consult legs go before customers waiting for the same seat: a colleague is on hold. */
 const CONSULT_PRIORITY = 10;
+/** R4 with R19: consult legs also go before every queue's priority (0–9). */
+const CONSULT_QUEUE_PRIORITY = 100;
 
 export interface EngineOptions {
   config?: Partial<EngineConfig>;
@@ -40,6 +43,8 @@ export class Engine implements ViewSource {
   private readonly customers = new Map<string, Customer>();
   private readonly queue = new CallQueue();
   private readonly index = new SeatIndex();
+  /** R23: calls whose attention request waited past their queue's `returnPoolAfterMs`. */
+  private readonly returnsDue = new Set<Call>();
   /** Every pending timer with the time it fires: a restart re-arms each with what is left. */
   private readonly timers = new Map<string, { at: number; action: TimerAction }>();
   readonly counters: Counters = { offered: 0, answered: 0, abandoned: 0, requeued: 0, ended: 0 };
@@ -107,6 +112,10 @@ export class Engine implements ViewSource {
     const call = c?.callId ? this.calls.get(c.callId) : undefined;
     return call ? customerCallView(call, call.seatId ? this.seats.get(call.seatId) : undefined, this) : undefined;
   }
+  /** R22: calls that ended but whose record waits on a split for a wrap-up code. */
+  *heldRecords(): IterableIterator<string> {
+    for (const seat of this.seats.values()) for (const split of seat.splits) if (split.coded?.record) yield split.coded.callId;
+  }
   /** Pending timers by key, with the time each fires. */
   pendingTimers(): ReadonlyMap<string, { readonly at: number }> {
     return this.timers;
@@ -136,13 +145,14 @@ export class Engine implements ViewSource {
 
   /** An engine in the state a snapshot holds; throws on a snapshot of another format. */
   static fromSnapshot(snap: EngineSnapshot, options: EngineOptions = {}): Engine {
-    if (snap.format !== SNAPSHOT_FORMAT) throw new Error(`snapshot format ${snap.format} is not ${SNAPSHOT_FORMAT}: written by another version`);
+    if (!READABLE_FORMATS.includes(snap.format)) throw new Error(`snapshot format ${snap.format} is not ${SNAPSHOT_FORMAT}: written by another version`);
     const engine = new Engine(options);
     for (const s of snap.seats) engine.seats.set(s.seatId, structuredCloneJson(s));
     for (const c of snap.calls) {
       const call: Call = { ...structuredCloneJson({ ...c, rejectedUntil: null }), rejectedUntil: new Map(c.rejectedUntil) };
       engine.calls.set(call.callId, call);
       if (call.place === 'queued') engine.enqueue(call);
+      if (call.returnDue) engine.returnsDue.add(call);
     }
     for (const c of snap.customers) engine.customers.set(c.id, { ...c });
     for (const t of snap.timers) engine.timers.set(t.key, { at: t.at, action: { ...t.action } });
@@ -188,7 +198,7 @@ export class Engine implements ViewSource {
       case 'restart':
         return this.onRestart(e.now);
       case 'agent-hello':
-        return this.onAgentHello(e.seatId, e.splits, e.now);
+        return this.onAgentHello(e.seatId, e.splits, e.skills, e.now);
       case 'agent-lost':
         return this.onAgentLost(e.seatId, e.now);
       case 'agent-ready': {
@@ -236,8 +246,9 @@ export class Engine implements ViewSource {
         const seat = this.signedIn(e.seatId);
         const split = this.splitOf(seat, e.split);
         if (split.state !== 'wrapup') throw invalid(`split ${split.index} is not in wrap-up`);
+        const disposition = this.checkDisposition(split, e.disposition);
         this.cancelTimer(`wrapup:${seat.seatId}:${split.index}`);
-        return this.setIdle(seat, split, e.now);
+        return this.setIdle(seat, split, e.now, disposition);
       }
       case 'agent-bye': {
         const seat = this.signedIn(e.seatId);
@@ -252,13 +263,20 @@ export class Engine implements ViewSource {
         return this.onCallerCall(e.customerId, e.queue, e.name, e.priority, e.verified ?? true, e.callId, e.now);
       case 'caller-accept': {
         const { call, seat, split } = this.callerCall(e.customerId);
-        if (call.kind !== 'outbound' || split?.state !== 'dialing') throw invalid('no outbound call is alerting you');
+        if ((call.kind !== 'outbound' && call.callback !== 'dialled') || split?.state !== 'dialing') throw invalid('no outbound call is alerting you');
         return this.connect(seat!, split, call, e.now);
       }
       case 'caller-decline': {
         const { call, split } = this.callerCall(e.customerId);
-        if (call.kind !== 'outbound' || split?.state !== 'dialing') throw invalid('no outbound call is alerting you');
+        if ((call.kind !== 'outbound' && call.callback !== 'dialled') || split?.state !== 'dialing') throw invalid('no outbound call is alerting you');
         return this.endCall(call, 'declined', e.now);
+      }
+      case 'caller-callback': {
+        // R21: the customer takes the callback offered; the call is dialled when an agent is free.
+        const { call } = this.callerCall(e.customerId);
+        if (call.place !== 'queued' || call.callback !== 'offered') throw invalid('no callback is offered to you');
+        call.callback = 'requested';
+        return this.touchCall(call);
       }
       case 'caller-hangup':
         return this.endCall(this.callerCall(e.customerId).call, 'caller-hangup', e.now);
@@ -266,8 +284,11 @@ export class Engine implements ViewSource {
         const { call, seat, split } = this.callerCall(e.customerId);
         if (split?.state !== 'connected') throw invalid('your call is not connected');
         if (seat!.focus === split.index) throw invalid('the agent is already talking to you');
-        if (e.on) call.attention ??= { since: e.now };
-        else call.attention = null;
+        if (e.on && !call.attention) {
+          call.attention = { since: e.now };
+          const after = this.settingsOf(call)?.returnPoolAfterMs;
+          if (after != null) this.startTimer(`return:${call.callId}`, e.now + after, { kind: 'return', callId: call.callId });
+        } else if (!e.on) this.clearAttention(call);
         this.touchCall(call);
         return this.touchSeat(seat!);
       }
@@ -289,9 +310,19 @@ export class Engine implements ViewSource {
 
   // ---- agents -----------------------------------------------------------------------------
 
-  private onAgentHello(seatId: string, splits: number, now: number): void {
+  private onAgentHello(seatId: string, splits: number, skillsGiven: Skills | undefined, now: number): void {
+    let skills: Skills = {};
+    if (skillsGiven !== undefined) {
+      try {
+        skills = validateSkills(skillsGiven, 'skills');
+      } catch (e) {
+        throw new EngineError('bad-message', (e as Error).message);
+      }
+    }
     const known = this.seats.get(seatId);
     if (known) {
+      // R19: the newest token's skills count.
+      if (skillsGiven !== undefined) known.skills = skills;
       // R15: back within the grace period (or a second tab taking over): the seat as it was.
       if (!known.online) {
         known.online = true;
@@ -314,6 +345,7 @@ export class Engine implements ViewSource {
       lastOfferAt: -Infinity,
       lastOfferSeq: 0,
       idleSince: now,
+      skills,
     };
     this.seats.set(seatId, seat);
     this.touchSeat(seat);
@@ -351,6 +383,7 @@ export class Engine implements ViewSource {
   /** R9 / R12: the call is connected on this split and has the agent's attention. */
   private connect(seat: Seat, split: Split, call: Call, now: number): void {
     this.cancelTimer(`ring:${call.callId}`);
+    this.cancelOverflow(call);
     split.state = 'connected';
     split.since = now;
     call.virtualSeat = channelOf(seat.seatId, split.index);
@@ -408,7 +441,7 @@ export class Engine implements ViewSource {
     const call = this.calls.get(seat.splits[index]!.callId!);
     if (call?.attention) {
       call.returnWaits.push(now - call.attention.since);
-      call.attention = null;
+      this.clearAttention(call);
     }
   }
 
@@ -440,11 +473,12 @@ export class Engine implements ViewSource {
     if (to === seat.seatId) throw invalid('a seat cannot consult itself');
     if (!this.seats.get(to)?.online) throw new EngineError('no-such-target', `seat ${to} is not signed in`);
     const leg = this.newCall('consult', null, { ...call.customer }, CONSULT_PRIORITY, callId, now);
+    leg.queuePriority = CONSULT_QUEUE_PRIORITY;
     leg.targetSeat = to;
     leg.consultFor = call.callId;
     leg.from = { seat: seat.seatId, virtualSeat: call.virtualSeat };
     call.consult = { callId: leg.callId };
-    call.attention = null;
+    this.clearAttention(call);
     split.state = 'consulting';
     split.since = now;
     if (seat.focus === split.index) this.setFocus(seat, null, now);
@@ -462,14 +496,21 @@ export class Engine implements ViewSource {
       if (to.seat === seat.seatId) throw invalid('a call cannot be transferred to its own seat');
       if (!this.seats.get(to.seat)?.online) throw new EngineError('no-such-target', `seat ${to.seat} is not signed in`);
     } else if (!to.queue) throw new EngineError('no-such-target', 'the queue name is empty');
+    else this.checkQueue(to.queue);
     // R14: the split is freed and the call goes back to dispatch, keeping its first arrival.
     this.release(seat, split, now, true);
     if ('seat' in to) call.targetSeat = to.seat;
     else {
       call.queue = to.queue;
       call.targetSeat = null;
+      // R19/R20: the new queue's priority and overflow, its steps counted from now.
+      call.queuePriority = this.settingsOf(call)?.priority ?? 0;
+      this.cancelOverflow(call);
+      call.overflowStep = 0;
+      call.callback = null;
     }
     this.requeue(call);
+    if ('queue' in to) this.armOverflow(call, now);
   }
 
   /** R13: the customer moves to the consulted seat's split, where the consult leg was. */
@@ -522,6 +563,7 @@ export class Engine implements ViewSource {
   }
 
   private removeSeat(seat: Seat, now: number): void {
+    for (const split of seat.splits) if (split.coded) this.setIdle(seat, split, now);
     this.seats.delete(seat.seatId);
     this.index.set(seat.seatId, null);
     this.cancelTimer(`agent-grace:${seat.seatId}`);
@@ -573,11 +615,156 @@ export class Engine implements ViewSource {
     if (customer.callId) throw new EngineError('busy', 'you already have a call');
     if (!queue) throw new EngineError('bad-message', 'queue must not be empty');
     if (!Number.isInteger(priority) || priority < 0 || priority > 9) throw new EngineError('bad-message', 'priority must be an integer from 0 to 9');
+    const settings = this.checkQueue(queue);
     const customerRef: Call['customer'] = verified || name === null ? { id: customerId, name } : { id: customerId, name, verified: false };
     const call = this.newCall('inbound', queue, customerRef, priority, callId, now);
+    call.queuePriority = settings?.priority ?? 0;
     customer.callId = call.callId;
     this.enqueue(call);
+    this.armOverflow(call, now);
     this.touchCall(call);
+  }
+
+  // ---- queues (R19–R23) ----------------------------------------------------------------------
+
+  /** The call's queue settings, or null (no configuration, or a queue it does not name). */
+  private settingsOf(call: Call): QueueSettings | null {
+    return (call.queue !== null && this.config.queues?.queues[call.queue]) || null;
+  }
+
+  /** R19: with a configuration only its queues exist. */
+  private checkQueue(queue: string): QueueSettings | null {
+    const qs = this.config.queues?.queues;
+    if (!qs) return null;
+    const settings = Object.hasOwn(qs, queue) ? qs[queue] : undefined;
+    if (!settings) throw new EngineError('no-such-target', `queue "${queue}" is not configured (one of: ${Object.keys(qs).join(', ')})`);
+    return settings;
+  }
+
+  /** R20/R21: the overflow steps and the callback offer, timed from `from`. */
+  private armOverflow(call: Call, from: number): void {
+    const settings = this.settingsOf(call);
+    if (!settings || call.kind !== 'inbound') return;
+    settings.overflow.forEach((step, i) => {
+      if (i >= (call.overflowStep ?? 0)) this.startTimer(`overflow:${call.callId}:${i}`, from + step.afterMs, { kind: 'overflow', callId: call.callId, step: i });
+    });
+    if (settings.callbackAfterMs !== null && !call.callback) this.startTimer(`callback:${call.callId}`, from + settings.callbackAfterMs, { kind: 'callback', callId: call.callId });
+  }
+
+  private cancelOverflow(call: Call): void {
+    const steps = this.settingsOf(call)?.overflow.length ?? 0;
+    for (let i = 0; i < steps; i++) this.cancelTimer(`overflow:${call.callId}:${i}`);
+    this.cancelTimer(`callback:${call.callId}`);
+  }
+
+  /** R18/R23: the request is over (focus, withdrawn, moved, ended). */
+  private clearAttention(call: Call): void {
+    call.attention = null;
+    call.returnDue = false;
+    this.returnsDue.delete(call);
+    this.cancelTimer(`return:${call.callId}`);
+  }
+
+  /**
+   * R19/R20: the skills a seat needs for this call now: the queue's levels as lowered by the
+   * steps passed, or any queue a step added. Empty: any seat.
+   */
+  private requirements(call: Call): Skills[] {
+    const settings = this.settingsOf(call);
+    if (!settings || call.kind === 'consult') return [];
+    let own: Skills = settings.skills;
+    const more: Skills[] = [];
+    for (const step of settings.overflow.slice(0, call.overflowStep ?? 0)) {
+      if (step.skills) own = { ...own, ...step.skills };
+      for (const q of step.addQueues ?? []) {
+        const other = this.config.queues!.queues[q];
+        if (other) more.push(other.skills);
+      }
+    }
+    return [own, ...more];
+  }
+
+  /** R19: how well the seat fits the call, or -1 when it may not take it. */
+  private fitOf(seat: Seat, reqs: Skills[]): number {
+    if (reqs.length === 0) return 0;
+    const skills = seat.skills ?? {};
+    let best = -1;
+    for (const r of reqs) if (meets(skills, r)) best = Math.max(best, fit(skills, r));
+    return best;
+  }
+
+  /**
+   * Whether this seat may be offered this call now: eligible (R3, strategy), aimed at (R13,
+   * R14), not rejected lately (R8), skilled (R19/R20), and for a callback the customer is there
+   * to be dialled (R21).
+   */
+  canTake(call: Call, seatId: string, now: number): boolean {
+    if (!this.index.has(seatId)) return false;
+    if (call.targetSeat && call.targetSeat !== seatId) return false;
+    if (call.rejectedUntil.get(seatId)! > now) return false;
+    if (call.callback === 'requested' && !this.customers.get(call.customer.id)?.online) return false;
+    if (call.targetSeat) return true;
+    return this.fitOf(this.seats.get(seatId)!, this.requirements(call)) >= 0;
+  }
+
+  /** R19/R20: whether the seat's skills let it take this call now (aimed and consult calls: always). */
+  skilledFor(call: Call, seatId: string): boolean {
+    const seat = this.seats.get(seatId);
+    if (!seat) return false;
+    return call.targetSeat !== null || call.returning != null || this.fitOf(seat, this.requirements(call)) >= 0;
+  }
+
+  /** R5 with R19: among the seats that may take the call, the best fit, then the strategy's order. */
+  private chooseSeat(call: Call, now: number): string | null {
+    if (call.callback === 'requested' && !this.customers.get(call.customer.id)?.online) return null;
+    if (call.targetSeat)
+      return this.index.has(call.targetSeat) && !(call.rejectedUntil.get(call.targetSeat)! > now) ? call.targetSeat : null;
+    const reqs = this.requirements(call);
+    const allowed = (id: string) => !(call.rejectedUntil.get(id)! > now);
+    if (reqs.length === 0) return this.index.best(allowed);
+    let best: { id: string; fit: number; key: number[] } | null = null;
+    for (const [id, key] of this.index.entries()) {
+      if (!allowed(id)) continue;
+      const f = this.fitOf(this.seats.get(id)!, reqs);
+      if (f < 0) continue;
+      if (!best || f > best.fit || (f === best.fit && SeatIndex.before(id, key, best.id, best.key))) best = { id, fit: f, key };
+    }
+    return best?.id ?? null;
+  }
+
+  /**
+   * R23: a customer whose request waited past the queue's `returnPoolAfterMs` while their own
+   * agent talks to someone else moves to a free agent (an idle split, no focus, no open
+   * request of their own, skilled for the queue): the new split rings with the case.
+   */
+  private dispatchReturns(now: number): void {
+    if (this.returnsDue.size === 0) return;
+    const due = [...this.returnsDue].sort((a, b) => a.attention!.since - b.attention!.since || a.seq - b.seq);
+    for (const call of due) {
+      const own = call.seatId ? this.seats.get(call.seatId) : undefined;
+      const ownSplit = own && call.split !== null ? own.splits[call.split] : undefined;
+      if (!own || ownSplit?.state !== 'connected' || !call.attention) continue;
+      if (own.focus === null) continue; // the own agent is free: they come back to their customer
+      const reqs = this.requirements(call);
+      let best: { id: string; fit: number; key: number[] } | null = null;
+      for (const [id, key] of this.index.entries()) {
+        if (id === own.seatId || call.rejectedUntil.get(id)! > now) continue;
+        const seat = this.seats.get(id)!;
+        if (seat.focus !== null || this.facts(seat).openRequests > 0) continue;
+        const f = this.fitOf(seat, reqs);
+        if (f < 0) continue;
+        if (!best || f > best.fit || (f === best.fit && SeatIndex.before(id, key, best.id, best.key))) best = { id, fit: f, key };
+      }
+      if (!best) continue;
+      const to = this.seats.get(best.id)!;
+      // Warm handover: the own agent's split is freed; the call rings on the free agent's split.
+      this.returnsDue.delete(call);
+      call.returnDue = false;
+      call.returning = { from: own.seatId, since: now };
+      this.release(own, ownSplit, now, false);
+      this.reindex(own);
+      this.offer(call, to, now);
+    }
   }
 
   // ---- system -----------------------------------------------------------------------------
@@ -632,6 +819,27 @@ export class Engine implements ViewSource {
           }
         }
         return this.removeSeat(seat, now);
+      }
+      case 'overflow': {
+        // R20: the call's reach widens; dispatch runs after this event.
+        const call = this.calls.get(action.callId);
+        if (call && call.answeredAt === null) call.overflowStep = Math.max(call.overflowStep ?? 0, action.step + 1);
+        return;
+      }
+      case 'callback': {
+        // R21: waited the queue's longest: the customer is offered a callback instead.
+        const call = this.calls.get(action.callId);
+        if (!call || call.place !== 'queued' || call.answeredAt !== null || call.callback) return;
+        call.callback = 'offered';
+        return this.touchCall(call);
+      }
+      case 'return': {
+        // R23: the request waited long enough; dispatch moves it when a free agent exists.
+        const call = this.calls.get(action.callId);
+        if (!call?.attention || call.place !== 'split') return;
+        call.returnDue = true;
+        this.returnsDue.add(call);
+        return this.touchCall(call);
       }
       case 'caller-grace': {
         const customer = this.customers.get(action.customerId);
@@ -706,6 +914,12 @@ export class Engine implements ViewSource {
       requeues: 0,
       returnWaits: [],
       seats: [],
+      queuePriority: 0,
+      overflowStep: 0,
+      callback: null,
+      returning: null,
+      returnDue: false,
+      disposition: null,
     };
     this.calls.set(call.callId, call);
     this.out.push({ type: 'room-create', key: call.callId });
@@ -730,7 +944,7 @@ export class Engine implements ViewSource {
     call.seatId = null;
     call.split = null;
     call.virtualSeat = null;
-    call.attention = null;
+    this.clearAttention(call);
     this.enqueue(call);
     this.touchCall(call);
   }
@@ -749,21 +963,52 @@ export class Engine implements ViewSource {
     const call = split.callId ? this.calls.get(split.callId) : undefined;
     split.callId = null;
     split.since = now;
-    if (wrap && this.config.wrapupMs > 0) {
+    const settings = call ? this.settingsOf(call) : null;
+    const codes = settings?.wrapupCodes.length ? settings.wrapupCodes : null;
+    // R22: a queue with codes keeps the split in wrap-up until one is picked or its limit passes.
+    const wrapupMs = codes ? settings!.wrapupLimitMs : (settings?.wrapupMs ?? this.config.wrapupMs);
+    if (wrap && (codes || wrapupMs! > 0)) {
       // The call goes on elsewhere or ends; wrap-up keeps how it looked, without its room.
       split.wrapup = call ? { ...callView(call, now, this), media: null, attention: null, consult: null } : null;
+      if (split.wrapup && codes) split.wrapup.wrapupCodes = [...codes];
+      split.coded = codes && call ? { callId: call.callId, record: null } : null;
       split.state = 'wrapup';
-      this.startTimer(`wrapup:${seat.seatId}:${split.index}`, now + this.config.wrapupMs, { kind: 'wrapup', seatId: seat.seatId, split: split.index });
+      if (wrapupMs !== null) this.startTimer(`wrapup:${seat.seatId}:${split.index}`, now + wrapupMs, { kind: 'wrapup', seatId: seat.seatId, split: split.index });
     } else this.setIdle(seat, split, now);
     this.touchSeat(seat);
   }
 
-  private setIdle(seat: Seat, split: Split, now: number): void {
+  /**
+   * The split is idle again. R22: a record held for a code goes out now, with the code picked
+   * (or none: the limit passed, or the seat is gone); a call still live keeps the code.
+   */
+  private setIdle(seat: Seat, split: Split, now: number, disposition: string | null = null): void {
+    const coded = split.coded;
+    if (coded) {
+      if (coded.record) this.out.push({ type: 'record', record: { ...coded.record, disposition } });
+      else {
+        const call = this.calls.get(coded.callId);
+        if (call && disposition !== null) call.disposition = disposition;
+      }
+    }
+    split.coded = null;
     split.state = 'idle';
     split.wrapup = null;
     split.since = now;
     seat.idleSince = now;
     this.touchSeat(seat);
+  }
+
+  /** R22: the code given with `wrapup-done`, checked against the queue's list. */
+  private checkDisposition(split: Split, disposition: string | undefined): string | null {
+    const codes = split.wrapup?.wrapupCodes ?? [];
+    if (codes.length === 0) {
+      if (disposition !== undefined) throw new EngineError('bad-message', `disposition: this call's queue has no wrap-up codes`);
+      return null;
+    }
+    if (disposition === undefined) throw new EngineError('bad-message', `disposition is required: one of ${codes.join(', ')}`);
+    if (!codes.includes(disposition)) throw new EngineError('bad-message', `disposition "${disposition}" is not one of ${codes.join(', ')}`);
+    return disposition;
   }
 
   /** R11: the call ends with a reason, wherever it is; its consult leg ends with it. */
@@ -799,12 +1044,17 @@ export class Engine implements ViewSource {
   private finish(call: Call, reason: EndReason, now: number): void {
     call.endReason = reason;
     call.endedAt = now;
-    call.attention = null;
     this.cancelTimer(`ring:${call.callId}`);
     for (const seatId of call.rejectedUntil.keys()) this.cancelTimer(`reject:${call.callId}:${seatId}`);
+    this.cancelOverflow(call);
+    this.clearAttention(call);
     this.calls.delete(call.callId);
     this.out.push({ type: 'room-destroy', key: call.callId });
-    this.out.push({ type: 'record', record: toRecord(call, now, reason) });
+    // R22: a record whose split waits for a code is held there until one is picked.
+    const seat = call.seatId ? this.seats.get(call.seatId) : undefined;
+    const split = seat && call.split !== null ? seat.splits[call.split] : undefined;
+    if (split?.coded?.callId === call.callId) split.coded.record = toRecord(call, now, reason);
+    else this.out.push({ type: 'record', record: toRecord(call, now, reason) });
     if (call.kind !== 'consult') {
       this.counters.ended++;
       const gaveUp = reason === 'caller-hangup' || reason === 'caller-lost';
@@ -830,17 +1080,41 @@ export class Engine implements ViewSource {
    */
   private dispatch(now: number): void {
     for (const seat of this.dirtySeats) this.reindex(seat);
-    if (this.queue.size === 0 || this.index.size === 0) return;
+    if (this.index.size === 0) return;
+    this.dispatchReturns(now);
     for (let i = 0; i < this.queue.size && this.index.size > 0; ) {
       const call = this.queue.at(i);
-      const seatId = call.targetSeat
-        ? this.index.has(call.targetSeat) && !(call.rejectedUntil.get(call.targetSeat)! > now)
-          ? call.targetSeat
-          : null
-        : this.index.best((id) => !(call.rejectedUntil.get(id)! > now));
+      const seatId = this.chooseSeat(call, now);
       if (seatId === null) i++;
+      else if (call.callback === 'requested') this.dialBack(call, this.seats.get(seatId)!, now);
       else this.offer(call, this.seats.get(seatId)!, now);
     }
+  }
+
+  /** R21: the callback asked for is placed as an outbound call (R12) on the chosen seat's idle split. */
+  private dialBack(call: Call, seat: Seat, now: number): void {
+    const split = seat.splits.find((s) => s.state === 'idle')!;
+    this.dequeue(call);
+    call.place = 'split';
+    call.seatId = seat.seatId;
+    call.split = split.index;
+    call.callback = 'dialled';
+    call.offeredAt ??= now;
+    this.counters.offered++;
+    split.state = 'dialing';
+    split.callId = call.callId;
+    split.since = now;
+    seat.lastOfferAt = now;
+    seat.lastOfferSeq = ++this.offerSeq;
+    seat.idleSince = now;
+    this.startTimer(`ring:${call.callId}`, now + this.ringTimeoutOf(call), { kind: 'ring', callId: call.callId });
+    this.touchCall(call);
+    this.touchSeat(seat);
+    this.reindex(seat);
+  }
+
+  private ringTimeoutOf(call: Call): number {
+    return this.settingsOf(call)?.ringTimeoutMs ?? this.config.ringTimeoutMs;
   }
 
   private offer(call: Call, seat: Seat, now: number): void {
@@ -857,7 +1131,7 @@ export class Engine implements ViewSource {
     seat.lastOfferAt = now;
     seat.lastOfferSeq = ++this.offerSeq;
     seat.idleSince = now;
-    this.startTimer(`ring:${call.callId}`, now + this.config.ringTimeoutMs, { kind: 'ring', callId: call.callId });
+    this.startTimer(`ring:${call.callId}`, now + this.ringTimeoutOf(call), { kind: 'ring', callId: call.callId });
     this.touchCall(call);
     this.touchSeat(seat);
     this.reindex(seat);
@@ -1004,5 +1278,7 @@ function toRecord(call: Call, now: number, reason: EndReason): CallRecord {
     endReason: reason,
     requeues: call.requeues,
     returnWaitsMs: [...call.returnWaits],
+    disposition: call.disposition ?? null,
+    seats: [...call.seats],
   };
 }

@@ -10,7 +10,8 @@ interface At {
 
 export type AgentEvent = At &
   (
-    | { type: 'agent-hello'; seatId: string; splits: number }
+    /** `skills`: R19, from the agent's token (the newest hello's count; absent keeps them). */
+    | { type: 'agent-hello'; seatId: string; splits: number; skills?: Record<string, number> }
     | { type: 'agent-ready'; seatId: string }
     | { type: 'agent-not-ready'; seatId: string; reason: string | null }
     | { type: 'agent-answer'; seatId: string; split: number }
@@ -23,7 +24,8 @@ export type AgentEvent = At &
     | { type: 'agent-consult'; seatId: string; split: number; to: string; callId?: string }
     | { type: 'agent-transfer'; seatId: string; split: number; to: TransferTarget }
     | { type: 'agent-cancel-consult'; seatId: string; split: number }
-    | { type: 'agent-wrapup-done'; seatId: string; split: number }
+    /** `disposition`: R22, one of the queue's wrap-up codes. */
+    | { type: 'agent-wrapup-done'; seatId: string; split: number; disposition?: string }
     | { type: 'agent-bye'; seatId: string }
     /** The agent's connection dropped (R15). */
     | { type: 'agent-lost'; seatId: string }
@@ -41,6 +43,8 @@ export type CallerEvent = At &
     | { type: 'caller-decline'; customerId: string }
     | { type: 'caller-hangup'; customerId: string }
     | { type: 'caller-attention'; customerId: string; on: boolean }
+    /** R21: the customer takes the callback offered instead of waiting on. */
+    | { type: 'caller-callback'; customerId: string }
     /** The customer's connection dropped (R16). */
     | { type: 'caller-lost'; customerId: string }
   );

@@ -42,9 +42,8 @@ export function checkInvariants(engine: Engine, now: number): string[] {
   // no seat that could take it is eligible (dispatch ran to the end).
   for (const call of engine.queuedCalls()) {
     for (const seat of engine.allSeats()) {
-      if (!engine.isEligible(seat.seatId)) continue;
-      if (call.targetSeat && call.targetSeat !== seat.seatId) continue;
-      if (call.rejectedUntil.get(seat.seatId)! > now) continue;
+      // R3, R8, R13/R14 aims, R19/R20 skills, R21 callbacks: the engine's own test.
+      if (!engine.canTake(call, seat.seatId, now)) continue;
       broken.push(`R4: call ${call.callId} waits while seat ${seat.seatId} could take it`);
     }
   }

@@ -15,8 +15,11 @@ export function agentEvent(seatId: string, m: Exclude<AgentMessage, { type: 'hel
     case 'reject':
     case 'hangup':
     case 'cancel-consult':
-    case 'wrapup-done':
       return { type: `agent-${m.type}`, seatId, split: m.split, now };
+    case 'wrapup-done':
+      return m.disposition === undefined
+        ? { type: 'agent-wrapup-done', seatId, split: m.split, now }
+        : { type: 'agent-wrapup-done', seatId, split: m.split, disposition: m.disposition, now };
     case 'focus':
       return { type: 'agent-focus', seatId, split: m.split, now };
     case 'dial':
@@ -36,6 +39,7 @@ export function callerEvent(customerId: string, m: Exclude<CallerMessage, { type
     case 'accept':
     case 'decline':
     case 'hangup':
+    case 'callback':
       return { type: `caller-${m.type}`, customerId, now };
     case 'attention':
       return { type: 'caller-attention', customerId, on: m.on, now };

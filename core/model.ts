@@ -3,6 +3,7 @@
  * are derived from it in views.ts; nothing here is sent as is.
  */
 import type { CallKind, CallView, CustomerRef, EndReason, MediaInfo, SplitState } from './protocol.js';
+import type { QueueConfig, Skills } from './queue-config.js';
 
 export interface EngineConfig {
   /** R7: how long an offer rings before it is withdrawn. */
@@ -17,6 +18,11 @@ export interface EngineConfig {
   callerGraceMs: number;
   /** R5: the dispatch strategy's name (see strategies.ts). */
   strategy: string;
+  /**
+   * R19–R23: the queue configuration (`--queues`). Null: any queue name, no skills, no
+   * overflow, no codes, no return policy (the behaviour before it existed).
+   */
+  queues: QueueConfig | null;
 }
 
 export const defaultConfig: EngineConfig = {
@@ -26,6 +32,7 @@ export const defaultConfig: EngineConfig = {
   reconnectGraceMs: 15_000,
   callerGraceMs: 15_000,
   strategy: 'least-busy',
+  queues: null,
 };
 
 export interface Split {
@@ -35,6 +42,11 @@ export interface Split {
   since: number;
   /** In wrap-up: the call just finished, as it was, so the agent sees whose case it was. */
   wrapup?: CallView | null;
+  /**
+   * R22: in a wrap-up that waits for a code: the call it is for, and its record when the call
+   * ended (held back until a code is picked or the limit passes).
+   */
+  coded?: { callId: string; record: CallRecord | null } | null;
 }
 
 export interface Seat {
@@ -57,6 +69,8 @@ export interface Seat {
   lastOfferSeq: number;
   /** When the seat last had a split go idle or was offered: longest-idle orders on it. */
   idleSince: number;
+  /** R19: skill → level, from the agent's token (empty: no skills). */
+  skills?: Skills;
 }
 
 /** Where a call is: exactly one of these at any time (the first invariant). */
@@ -105,6 +119,18 @@ export interface Call {
   returnWaits: number[];
   /** The seats that answered this call, in order (a transfer adds one). */
   seats: string[];
+  /** R4: the queue's priority (R19 configuration), before the customer's own; consult legs 100. */
+  queuePriority?: number;
+  /** R20: how many overflow steps of its queue have passed. */
+  overflowStep?: number;
+  /** R21: the callback offered, asked for by the customer, or being dialled. */
+  callback?: 'offered' | 'requested' | 'dialled' | null;
+  /** R23: the call moved to another agent after its request waited; from whom, and when. */
+  returning?: { from: string; since: number } | null;
+  /** R23: its attention request waited past the queue's `returnPoolAfterMs`. */
+  returnDue?: boolean;
+  /** R22: the code picked at the last wrap-up for this call while it still lived. */
+  disposition?: string | null;
 }
 
 /** Since the engine's first event (kept across restarts): the figures of `/v1/stats`. */
@@ -140,4 +166,8 @@ export interface CallRecord {
   endReason: EndReason;
   requeues: number;
   returnWaitsMs: number[];
+  /** R22: the wrap-up code the agent picked (null: none asked, or the limit passed). */
+  disposition?: string | null;
+  /** Every seat that answered the call, in order (a transfer or a return handover adds one). */
+  seats?: string[];
 }

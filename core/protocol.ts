@@ -75,6 +75,12 @@ export interface CallView {
   consult?: ConsultView | null;
   /** R13, on the consulted seat. */
   from?: { seat: string; virtualSeat: string | null } | null;
+  /** R22, in wrap-up: the codes the agent picks one of (`wrapup-done` `disposition`). */
+  wrapupCodes?: string[];
+  /** R23: a returning customer handed over from another agent (`from`: that seat, `since`: when). */
+  returning?: { from: string; since: number } | null;
+  /** R21: a callback the control center placed for the customer (the split is `dialing`). */
+  callback?: boolean;
 }
 
 export interface SplitView {
@@ -91,6 +97,8 @@ export interface SeatView {
   notReadyReason: string | null;
   focus: number | null;
   splits: SplitView[];
+  /** R19: the seat's skills and levels, from its token (`{}` when none). */
+  skills?: Record<string, number>;
 }
 
 export type CustomerCallState = 'queued' | 'ringing' | 'connected' | 'held' | 'ended';
@@ -110,6 +118,14 @@ export interface CustomerCallView {
   attention: { since: number } | null;
   /** Inbound or outbound, so the page knows whether to offer accept/decline. */
   kind: 'inbound' | 'outbound';
+  /**
+   * R21: `offered` — the call waited the queue's longest and the customer may take a callback
+   * (send `callback`); `requested` — taken, the customer is dialled when an agent is free;
+   * `dialled` — that call is alerting now (accept/decline). Absent or null: none.
+   */
+  callback?: 'offered' | 'requested' | 'dialled' | null;
+  /** R23: the call moved from one agent to another (a returning customer); null otherwise. */
+  handover?: { from: string; to: string } | null;
 }
 
 export type TransferTarget = { seat: string } | { queue: string };
@@ -126,7 +142,7 @@ export type AgentMessage =
   | { type: 'consult'; id: string; split: number; to: string }
   | { type: 'transfer'; id: string; split: number; to: TransferTarget }
   | { type: 'cancel-consult'; id: string; split: number }
-  | { type: 'wrapup-done'; id: string; split: number }
+  | { type: 'wrapup-done'; id: string; split: number; disposition?: string }
   | { type: 'bye'; id: string }
   /** Liveness: answered with `ok`, allowed before and after `hello`. */
   | { type: 'ping'; id: string };
@@ -138,6 +154,8 @@ export type CallerMessage =
   | { type: 'decline'; id: string }
   | { type: 'hangup'; id: string }
   | { type: 'attention'; id: string; on: boolean }
+  /** R21: takes the callback offered. */
+  | { type: 'callback'; id: string }
   /** Liveness: answered with `ok`, allowed before and after `hello`. */
   | { type: 'ping'; id: string };
 

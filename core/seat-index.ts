@@ -47,6 +47,16 @@ export class SeatIndex {
     if (this.heap.size > 2 * this.live.size + 64) this.heap.filter((e) => this.live.get(e.seatId) === e);
   }
 
+  /** Every eligible seat with its key, in no particular order (R19 scans them for skills). */
+  *entries(): IterableIterator<[string, number[]]> {
+    for (const [id, e] of this.live) yield [id, e.key];
+  }
+
+  /** Whether seat `a` with key `ka` comes before seat `b` with key `kb` in the strategy's order. */
+  static before(a: string, ka: number[], b: string, kb: number[]): boolean {
+    return less({ seatId: a, key: ka }, { seatId: b, key: kb });
+  }
+
   /** The first eligible seat that `allowed` accepts, or null. Leaves the index unchanged. */
   best(allowed: (seatId: string) => boolean): string | null {
     const passed: Entry[] = [];

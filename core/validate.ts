@@ -11,6 +11,7 @@ export const limits = {
   name: 100,
   queue: 64,
   target: 128,
+  disposition: 64,
 } as const;
 
 export interface BadMessage {
@@ -83,8 +84,12 @@ function agent(type: string, id: string, o: Obj): AgentMessage {
     case 'reject':
     case 'hangup':
     case 'cancel-consult':
-    case 'wrapup-done':
       return { type, id, split: split(o) };
+    case 'wrapup-done': {
+      // R22: optional; the engine checks it against the queue's codes.
+      const disposition = o['disposition'] === null ? undefined : str(o, 'disposition', limits.disposition, true);
+      return disposition === undefined ? { type, id, split: split(o) } : { type, id, split: split(o), disposition };
+    }
     case 'focus':
       return { type, id, split: o['split'] === null ? null : split(o) };
     case 'dial':
@@ -112,6 +117,7 @@ function caller(type: string, id: string, o: Obj): CallerMessage {
     case 'accept':
     case 'decline':
     case 'hangup':
+    case 'callback':
     case 'ping':
       return { type, id };
     case 'attention':

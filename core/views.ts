@@ -18,6 +18,7 @@ export function seatView(seat: Seat, src: ViewSource): SeatView {
     ready: seat.ready,
     notReadyReason: seat.notReadyReason,
     focus: seat.focus,
+    skills: { ...(seat.skills ?? {}) },
     splits: seat.splits.map((s) => {
       const call = s.callId ? src.call(s.callId) : undefined;
       return {
@@ -52,6 +53,8 @@ export function callView(call: Call, since: number, src: ViewSource): CallView {
       : null;
   }
   if (call.kind === 'consult') view.from = call.from;
+  if (call.returning) view.returning = { ...call.returning };
+  if (call.callback === 'dialled') view.callback = true;
   return view;
 }
 
@@ -76,6 +79,8 @@ export function customerCallView(call: Call, seat: Seat | undefined, src: ViewSo
     endReason: call.endReason,
     focused: state === 'connected' && seat?.focus === call.split,
     attention: call.attention,
-    kind: call.kind === 'outbound' ? 'outbound' : 'inbound',
+    kind: call.kind === 'outbound' || call.callback === 'dialled' ? 'outbound' : 'inbound',
+    callback: call.callback ?? null,
+    handover: call.returning && call.seatId ? { from: call.returning.from, to: call.seatId } : null,
   };
 }

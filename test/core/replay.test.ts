@@ -12,14 +12,16 @@ import { Engine, type EngineOptions } from '../../core/engine.js';
 import type { EngineSnapshot } from '../../core/engine-snapshot.js';
 import type { EngineEvent } from '../../core/events.js';
 import { checkInvariants } from '../../core/invariants.js';
-import { drive, step, type Step } from './random-workload.js';
+import { aimAt, drive, QUEUES, step, type Step } from './random-workload.js';
 
-const options: EngineOptions = { config: { ringTimeoutMs: 5000, rejectDelayMs: 3000, wrapupMs: 2000, reconnectGraceMs: 4000, callerGraceMs: 4000 } };
+const plain: EngineOptions = { config: { ringTimeoutMs: 5000, rejectDelayMs: 3000, wrapupMs: 2000, reconnectGraceMs: 4000, callerGraceMs: 4000 } };
+/** R19–R23: overflow, callback and return timers are engine timers, so the journal replays them. */
+const queued: EngineOptions = { config: { ...plain.config, queues: QUEUES } };
 
 /** What surviving a crash means: the state as JSON, the only form a journal keeps. */
 const stored = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
-function run(steps: Step[], crashes: Set<number>, snapshotEvery: number): string | null {
+function run(steps: Step[], crashes: Set<number>, snapshotEvery: number, options: EngineOptions = plain): string | null {
   const live = new Engine(options);
   let twin = new Engine(options);
   const journal: EngineEvent[] = [];
@@ -55,7 +57,7 @@ function run(steps: Step[], crashes: Set<number>, snapshotEvery: number): string
     return broken.length ? `after ${event.type}: ${broken.join('; ')}` : null;
   };
 
-  return drive(steps, timers, pendingRooms, apply);
+  return drive(steps, timers, pendingRooms, apply, aimAt(live));
 }
 
 const RUNS = 40;
@@ -73,6 +75,21 @@ test(`a crash and replay at random events leaves the same state and effects as n
       },
     ),
     { numRuns: RUNS, seed: Number(process.env.PROPERTY_SEED ?? 20261204) },
+  );
+});
+
+test(`R19–R23: with skills, overflow, callbacks, codes and returns, a crash and replay changes nothing (${RUNS} × ${STEPS} events)`, () => {
+  fc.assert(
+    fc.property(
+      fc.array(step, { minLength: STEPS, maxLength: STEPS }),
+      fc.uniqueArray(fc.nat(STEPS * 2), { maxLength: 8 }),
+      fc.integer({ min: 1, max: 60 }),
+      (steps, crashes, every) => {
+        const err = run(steps, new Set(crashes), every, queued);
+        if (err) throw new Error(err);
+      },
+    ),
+    { numRuns: RUNS, seed: Number(process.env.PROPERTY_SEED ?? 20261205) },
   );
 });
 
@@ -97,7 +114,7 @@ test('the replay property finds a snapshot that forgets something (planted: time
 });
 
 test('restart: every seat and customer is lost from that moment; a ringing offer goes back to the head of the queue (R15, R4)', () => {
-  const engine = new Engine(options);
+  const engine = new Engine(plain);
   const t = 1_000_000;
   engine.apply({ type: 'agent-hello', seatId: 'S', splits: 2, now: t });
   engine.apply({ type: 'agent-ready', seatId: 'S', now: t });
@@ -107,7 +124,7 @@ test('restart: every seat and customer is lost from that moment; a ringing offer
   }
   engine.apply({ type: 'agent-answer', seatId: 'S', split: 0, now: t + 2 });
   assert.equal(engine.seat('S')!.splits[1]!.state, 'ringing');
-  const rebuilt = Engine.fromSnapshot(stored(engine.snapshot()), options);
+  const rebuilt = Engine.fromSnapshot(stored(engine.snapshot()), plain);
   const r = rebuilt.apply({ type: 'restart', now: t + 10 });
   assert.ok(r.ok);
   const seat = rebuilt.seat('S')!;
@@ -131,6 +148,6 @@ test('restart: every seat and customer is lost from that moment; a ringing offer
 });
 
 test('a snapshot of another format is refused, not guessed at', () => {
-  const snap = stored(new Engine(options).snapshot());
-  assert.throws(() => Engine.fromSnapshot({ ...snap, format: 99 }, options), /format 99/);
+  const snap = stored(new Engine(plain).snapshot());
+  assert.throws(() => Engine.fromSnapshot({ ...snap, format: 99 }, plain), /format 99/);
 });
