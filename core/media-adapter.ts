@@ -33,7 +33,19 @@ export interface MediaLegState<S> {
    * `retry()` joins again. Null or undefined otherwise.
    */
   ended?: 'room-closed' | null;
+  /**
+   * The other side is speaking, by the media server's audio levels (Janus `talking` /
+   * `stopped-talking`). Undefined where the adapter or the room does not report it.
+   */
+  talking?: boolean;
 }
+
+/**
+ * How much of the link a leg spends on video. `high`: the other side's full layer in and our
+ * full video out (the focused call, or every call with `quality="all"`); `low`: the other side's
+ * lowest simulcast layer in and a small, slow video (or a still) out.
+ */
+export type MediaQuality = 'high' | 'low';
 
 /** One side's presence in one call's room: publishes local media, plays the other side's. */
 export interface MediaLeg<S> {
@@ -48,6 +60,8 @@ export interface MediaLeg<S> {
    * leg once the new one is live.
    */
   publish?(): Promise<void>;
+  /** Switches the leg's video quality (see MediaQuality). Optional: adapters without layers ignore it. */
+  setQuality?(quality: MediaQuality): void;
   /** Tries again after a failure, keeping the call. */
   retry(): Promise<void>;
   close(): Promise<void>;
@@ -60,6 +74,13 @@ export interface JoinOptions {
   publish: boolean;
   /** Whether the microphone starts open and the remote audio audible. */
   focused: boolean;
+  /** The video quality to start with (default `high`). */
+  quality?: MediaQuality;
+  /**
+   * Publish the camera as simulcast layers (the customer's side), so the agent can take a low
+   * layer for a call not in focus and the full one for the call in focus.
+   */
+  simulcast?: boolean;
 }
 
 export interface MediaAdapter<S = unknown> {

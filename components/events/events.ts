@@ -8,6 +8,7 @@ export type * from './seat-focus.js';
 export type * from './seat-transfer.js';
 export type * from './seat-consult.js';
 export type * from './seat-attention.js';
+export type * from './seat-talking.js';
 export type * from './seat-ready-change.js';
 export type * from './seat-connection-change.js';
 export type * from './seat-error.js';

@@ -86,6 +86,8 @@ export const en = {
   attentionRank: (rank: number, total: number) => `Request ${rank} of ${total}`,
   announceRing: (name: string, n: number) => `Incoming call from ${name} on split ${n}`,
   announceAttention: (name: string, n: number) => `${name} on split ${n} asks for you`,
+  talking: 'Speaking',
+  announceTalking: (name: string, n: number) => `${name} on split ${n} is speaking`,
   mediaConnecting: 'Connecting video…',
   mediaOff: 'Video off: this call has no media',
   mediaFailed: (m: string) => `Video failed: ${m}`,

@@ -123,6 +123,8 @@ export const zhCN: Translation = {
   attentionRank: (rank, total) => `第 ${rank} 个请求，共 ${total} 个`,
   announceRing: (name, n) => `分屏 ${n} 有来电：${name}`,
   announceAttention: (name, n) => `分屏 ${n} 的 ${name} 请求通话`,
+  talking: '正在说话',
+  announceTalking: (name, n) => `分屏 ${n} 的 ${name} 正在说话`,
   mediaConnecting: '正在连接视频…',
   mediaOff: '视频已关闭：此通话没有媒体',
   mediaFailed: (m) => `视频失败：${mediaReason(m)}`,

@@ -1,4 +1,4 @@
-import type { JoinOptions, MediaAdapter, MediaLeg, MediaLegState } from '../../core/media-adapter.js';
+import type { JoinOptions, MediaAdapter, MediaLeg, MediaLegState, MediaQuality } from '../../core/media-adapter.js';
 import type { MediaInfo } from '../../core/protocol.js';
 import { sharedAudioContext } from './audio-context.js';
 
@@ -80,6 +80,8 @@ export class FakeLeg implements MediaLeg<MediaStream> {
   private timer: ReturnType<typeof setTimeout> | null = null;
   attempts = 0;
   publishing: boolean;
+  /** The quality last asked (setQuality), for tests and stories to read. */
+  quality: MediaQuality;
 
   constructor(
     readonly media: MediaInfo,
@@ -88,6 +90,7 @@ export class FakeLeg implements MediaLeg<MediaStream> {
     private readonly onClose: (leg: FakeLeg) => void,
   ) {
     this.publishing = options.publish;
+    this.quality = options.quality ?? 'high';
     this.state = { status: 'connecting', local: null, remote: null, error: null, focused: options.focused, warning: null };
     this.start();
   }
@@ -105,6 +108,15 @@ export class FakeLeg implements MediaLeg<MediaStream> {
     this.localStream?.setAudio(focused);
     this.remoteStream?.setAudio(focused);
     this.set({ focused });
+  }
+
+  setQuality(quality: MediaQuality): void {
+    this.quality = quality;
+  }
+
+  /** For tests and stories: the other side starts or stops speaking (as Janus's `talking`). */
+  talk(talking: boolean): void {
+    if (this.state.status === 'live') this.set({ talking });
   }
 
   async publish(): Promise<void> {

@@ -17,8 +17,9 @@
  */
 import Janus from 'janus-gateway';
 import adapter from 'webrtc-adapter';
-import type { JoinOptions, MediaAdapter, MediaLeg, MediaLegState } from '../../core/media-adapter.js';
+import type { JoinOptions, MediaAdapter, MediaLeg, MediaLegState, MediaQuality } from '../../core/media-adapter.js';
 import type { MediaInfo } from '../../core/protocol.js';
+import { applySendQuality, receiveRequest, SIMULCAST_CAPTURE, SUBSTREAM, type UnfocusedVideo } from './janus-quality.js';
 
 export interface JanusMediaAdapterOptions {
   /**
@@ -37,6 +38,11 @@ export interface JanusMediaAdapterOptions {
   detachTimeoutMs?: number;
   /** janus.js's own console logging (`true`, or levels like ['warn','error']). Default: off. */
   debug?: boolean | string[];
+  /**
+   * What a leg at `low` quality (a call not in focus) sends the other side: a small, slow video
+   * (default) or its last frame, `still`.
+   */
+  unfocusedVideo?: UnfocusedVideo;
 }
 
 /** Moments in a leg's life (performance.now() ms), for the benchmark and for diagnostics. */
@@ -324,12 +330,15 @@ export class JanusMediaAdapter implements MediaAdapter<MediaStream> {
     void session.destroy();
   }
 
-  /** @internal The shared camera and microphone. */
-  localStream(): Promise<MediaStream> {
+  /**
+   * @internal The shared camera and microphone; `simulcast` asks a capture large enough for
+   * three layers (the first leg's wish decides: one adapter serves one side of calls).
+   */
+  localStream(simulcast = false): Promise<MediaStream> {
     if (!this.local) {
       const make = this.options.localStream;
       this.ownsLocal = !make;
-      this.local = (make ? make() : navigator.mediaDevices.getUserMedia({ audio: true, video: true })).catch((e) => {
+      this.local = (make ? make() : navigator.mediaDevices.getUserMedia({ audio: true, video: simulcast ? SIMULCAST_CAPTURE : true })).catch((e) => {
         this.local = null;
         throw new Error(`no camera or microphone: ${describe(e)}`);
       });
@@ -340,6 +349,10 @@ export class JanusMediaAdapter implements MediaAdapter<MediaStream> {
   get detachTimeoutMs(): number {
     return this.options.detachTimeoutMs ?? 3000;
   }
+
+  get unfocusedVideo(): UnfocusedVideo {
+    return this.options.unfocusedVideo ?? 'low';
+  }
 }
 
 // ---- one leg ------------------------------------------------------------------------------------
@@ -348,6 +361,9 @@ export class JanusLeg implements MediaLeg<MediaStream> {
   private state: MediaLegState<MediaStream>;
   private readonly listeners = new Set<(s: MediaLegState<MediaStream>) => void>();
   private focused: boolean;
+  private quality: MediaQuality;
+  /** The subscriber's video m-lines (their mids), to move between simulcast layers. */
+  private readonly videoMids = new Set<string>();
   /** Starts as options.publish; publish() turns a preview leg into a publishing one. */
   private wantPublish: boolean;
   /** Bumped by retry() and close(): callbacks of an older attempt are ignored. */
@@ -390,6 +406,7 @@ export class JanusLeg implements MediaLeg<MediaStream> {
     private readonly onClosed: (l: JanusLeg) => void,
   ) {
     this.focused = options.focused;
+    this.quality = options.quality ?? 'high';
     this.wantPublish = options.publish;
     this.state = { status: 'connecting', local: null, remote: null, error: null, focused: this.focused, warning: null };
   }
@@ -418,6 +435,24 @@ export class JanusLeg implements MediaLeg<MediaStream> {
     for (const t of this.localTracks) if (t.kind === 'audio') t.enabled = focused;
     for (const t of this.remoteTracks.values()) if (t.kind === 'audio') t.enabled = focused;
     this.set({ focused });
+  }
+
+  /**
+   * Moves the leg between the other side's simulcast layers and between full and reduced video
+   * of our own (see janus-quality.ts). Applied at once when joined, else when the handles are up.
+   */
+  setQuality(quality: MediaQuality): void {
+    if (quality === this.quality) return;
+    this.quality = quality;
+    this.applyQuality();
+  }
+
+  private applyQuality(): void {
+    const request = this.sub ? receiveRequest(this.videoMids, this.quality) : null;
+    if (request) this.sub!.send({ message: request });
+    const pc = (this.pub as unknown as { webrtcStuff?: { pc?: RTCPeerConnection } } | null)?.webrtcStuff?.pc;
+    // A sender that refuses new parameters keeps sending as it was: a cost, not a failure.
+    applySendQuality(pc, this.quality, this.adapter.unfocusedVideo).catch(() => {});
   }
 
   /**
@@ -629,6 +664,9 @@ export class JanusLeg implements MediaLeg<MediaStream> {
           // not compete for the CPU at the moment the agent wants to see the customer.
           if (this.wantPublish) this.publishSoon(gen);
           this.checkLive(gen);
+        } else if (ev === 'talking' || ev === 'stopped-talking') {
+          // The room reports every publisher's audio level; only the other side's matters here.
+          if (msg.id !== this.myId && this.feeds.has(msg.id)) this.set({ talking: ev === 'talking' });
         } else if (ev === 'destroyed') {
           // The control center destroys a room when its call ends or moves: this event often
           // arrives before the snapshot that says so. The leg is over, not failed.
@@ -651,6 +689,7 @@ export class JanusLeg implements MediaLeg<MediaStream> {
         if (on) {
           this.published = true;
           this.timings.publishedAt = performance.now();
+          if (this.quality !== 'high') this.applyQuality();
           this.checkLive(gen);
           for (const w of [...this.publishWaiters]) w();
           this.publishWaiters.clear();
@@ -669,14 +708,15 @@ export class JanusLeg implements MediaLeg<MediaStream> {
   private async startPublishing(gen: number): Promise<void> {
     let stream: MediaStream;
     try {
-      stream = await this.adapter.localStream();
+      stream = await this.adapter.localStream(this.options.simulcast);
     } catch (e) {
       return this.fail(describe(e), gen);
     }
     if (this.stale(gen) || !this.pub) return;
     this.useLocal(stream);
     const pub = this.pub;
-    const tracks = this.localTracks.map((t) => ({ type: t.kind, capture: t, recv: false }));
+    const simulcast = this.options.simulcast === true;
+    const tracks = this.localTracks.map((t) => ({ type: t.kind, capture: t, recv: false, ...(simulcast && t.kind === 'video' ? { simulcast: true } : {}) }));
     pub.createOffer({
       tracks,
       success: (jsep) => {
@@ -707,6 +747,7 @@ export class JanusLeg implements MediaLeg<MediaStream> {
 
   private onGone(feed: number, gen: number): void {
     if (!this.feeds.delete(feed)) return;
+    if (this.state.talking) this.set({ talking: false });
     void this.syncSubscriptions(gen);
   }
 
@@ -724,6 +765,7 @@ export class JanusLeg implements MediaLeg<MediaStream> {
         const sub = this.sub;
         this.sub = null;
         this.subscribed.clear();
+        this.videoMids.clear();
         this.remoteTracks.clear();
         this.set({ remote: null });
         void detach(sub, this.adapter.detachTimeoutMs);
@@ -749,7 +791,8 @@ export class JanusLeg implements MediaLeg<MediaStream> {
             pin: this.media.pin,
             private_id: this.privateId ?? undefined,
             use_msid: false,
-            streams: feeds.map((feed) => ({ feed })),
+            // The layer asked at once, so an unfocused split never starts on the full one.
+            streams: feeds.map((feed) => ({ feed, substream: SUBSTREAM[this.quality] })),
           },
           error: (e) => this.fail(`cannot subscribe to the other side: ${describe(e)}`, gen),
         });
@@ -761,7 +804,7 @@ export class JanusLeg implements MediaLeg<MediaStream> {
     const drop = [...this.subscribed].filter((f) => !this.feeds.has(f));
     if (add.length) {
       add.forEach((f) => this.subscribed.add(f));
-      this.sub.send({ message: { request: 'subscribe', streams: add.map((feed) => ({ feed })) } });
+      this.sub.send({ message: { request: 'subscribe', streams: add.map((feed) => ({ feed, substream: SUBSTREAM[this.quality] })) } });
     }
     if (drop.length) {
       drop.forEach((f) => this.subscribed.delete(f));
@@ -778,6 +821,10 @@ export class JanusLeg implements MediaLeg<MediaStream> {
           // A feed that left between `publishers` and our subscribe: not fatal.
           if (msg.error_code === 428) return;
           return this.fail(videoroomError(msg), gen);
+        }
+        if (Array.isArray(msg.streams) && (msg.videoroom === 'attached' || msg.videoroom === 'updated')) {
+          this.videoMids.clear();
+          for (const st of msg.streams as Msg[]) if (st.type === 'video' && st.mid !== undefined && st.active !== false) this.videoMids.add(String(st.mid));
         }
         if (jsep && this.sub) {
           const sub = this.sub;
@@ -884,6 +931,7 @@ export class JanusLeg implements MediaLeg<MediaStream> {
     if (sub.__intent) sub.__intent.closedOnPurpose = true;
     this.sub = null;
     this.subscribed.clear();
+    this.videoMids.clear();
     this.remoteTracks.clear();
     this.set({ remote: null });
     void detach(sub, this.adapter.detachTimeoutMs);
@@ -923,6 +971,7 @@ export class JanusLeg implements MediaLeg<MediaStream> {
     this.published = false;
     this.feeds.clear();
     this.subscribed.clear();
+    this.videoMids.clear();
     this.remoteTracks.clear();
     const tracks = this.localTracks;
     this.localTracks = [];

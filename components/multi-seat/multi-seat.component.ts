@@ -27,7 +27,7 @@ import { deriveSeatEvents } from './seat-events.js';
 
 /** Every part of `<seat-split>`, passed out through `<multi-seat>` under the same names. */
 const SPLIT_PARTS = [
-  'pane', 'header', 'index', 'badge', 'state-badge', 'focus-badge', 'virtual-seat', 'timer', 'stage', 'video',
+  'pane', 'header', 'index', 'badge', 'state-badge', 'focus-badge', 'talking', 'virtual-seat', 'timer', 'stage', 'video',
   'remote-video', 'self-view', 'consult-video', 'placeholder', 'media-status', 'attention', 'customer', 'customer-name',
   'actions', 'button', 'answer', 'reject', 'hangup', 'focus', 'consult', 'transfer', 'dial', 'done', 'cancel-consult',
   'complete-transfer', 'retry', 'form', 'input', 'submit', 'cancel', 'transfer-kind', 'target',
@@ -124,6 +124,7 @@ function keyboardOwner(e: KeyboardEvent): MultiSeat | null {
  * @attr lang - `en` or `zh-CN`; default: the nearest `lang` up the page.
  * @attr keyboard - `on` (default) or `off`: Alt+1…8 focus a split, Alt+A answers, Alt+H hangs up the focused split (through `seat-before-hangup`). Keys typed in an input, textarea, select or contenteditable (also inside a shadow root) are left alone. With several seats on a page, the one holding the page's focus reacts, or the first one when the focus is outside every seat.
  * @attr preview - `on` (default) or `off`: show a ringing call's video, muted, before answering.
+ * @attr quality - `focus` (default): full video both ways for the focused call only; splits not in focus receive the customer's low simulcast layer and send a small, slow video. `all`: full video for every call.
  * @attr ring - `auto` (default: a ring tone, or a soft beep while talking in another split), `tone`, `beep` or `off`.
  * @attr ring-volume - 0–1 (default 0.3).
  *
@@ -136,6 +137,7 @@ function keyboardOwner(e: KeyboardEvent): MultiSeat | null {
  * @event seat-transfer - A call left its split because this seat transferred it, from a pane or through `store.transfer()` (R13, R14). `detail: {split, call, virtualSeat, mode, to?}`; `to` is known for warm transfers and for transfers asked through this seat's store.
  * @event seat-consult - A consult started, was answered or ended. `detail: {split, call, virtualSeat, to, state}`.
  * @event seat-attention - A customer asked for the agent (R18). `detail: {split, call, virtualSeat, since, order}`.
+ * @event seat-talking - The customer of a split not in focus started or stopped speaking (media-server audio levels). `detail: {split, call, virtualSeat, talking}`.
  * @event seat-connection-change - `detail: {state, retryAt, error}`.
  * @event seat-error - Bad configuration, a lost or refused connection, a refused command, or media failing. `detail: {source, code, message, split?}`.
  *
@@ -184,6 +186,7 @@ export class MultiSeat extends SeatElement {
   @property({ reflect: true }) override lang!: string;
   @property() keyboard: 'on' | 'off' = 'on';
   @property() preview: 'on' | 'off' = 'on';
+  @property() quality: 'focus' | 'all' = 'focus';
   @property() ring: RingOption = 'auto';
   @property({ type: Number, attribute: 'ring-volume' }) ringVolume = 0.3;
   /** The simulator a seat without `server` signs in to (default: the page's shared one, loaded on demand). */
@@ -489,6 +492,7 @@ export class MultiSeat extends SeatElement {
             index=${i}
             lang=${ifDefined(this.lang || undefined)}
             preview=${this.preview}
+            quality=${this.quality}
             ring=${this.ring}
             ring-volume=${this.ringVolume}
           ></seat-split>`,

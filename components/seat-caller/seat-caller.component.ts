@@ -197,16 +197,20 @@ export class SeatCaller extends SeatElement {
     const call = this.call;
     if (!call?.media) return null;
     const display = this.name || 'customer';
+    // Simulcast layers, so the agent's split takes the low one while this call is not in focus.
+    const base = { media: call.media, publish: true, simulcast: true, display } as const;
     switch (call.state) {
       case 'queued':
-        return { media: call.media, publish: true, focused: false, display };
+        return { ...base, focused: false };
       case 'ringing':
         // An agent's call is joined only once the customer accepts it.
-        return call.kind === 'outbound' ? null : { media: call.media, publish: true, focused: false, display };
+        return call.kind === 'outbound' ? null : { ...base, focused: false };
       case 'connected':
-        return { media: call.media, publish: true, focused: call.focused, display };
+        // The microphone stays open while the agent talks to another customer: the agent's page
+        // plays only the focused call (R10), but sees this customer speak up (talking cue).
+        return { ...base, focused: true };
       case 'held':
-        return { media: call.media, publish: true, focused: false, display };
+        return { ...base, focused: false };
       default:
         return null;
     }

@@ -48,9 +48,11 @@ const stateKey = {
  * @summary One pane of a seat: a split bound to its own call channel.
  *
  * @attr index - The split's index, 0-based.
+ * @attr quality - `focus` (default): full video both ways for the focused call only, the low layer for the others; `all`: full video for every call.
  *
  * @event seat-before-hangup - Cancelable; fired before every hang-up of this split (Hang up, Alt+H, or `store.hangup()`, whose hook this pane wires). `preventDefault()` vetoes it.
  * @event seat-error - A command was refused or the media failed (`source`: `command` | `media`).
+ * @event seat-talking - The customer of this split, not in focus, started or stopped speaking (media-server audio levels). `detail: {split, call, virtualSeat, talking}`.
  *
  * @csspart pane - The pane's frame; carries the ringing border.
  * @csspart header - The row with the index, badges, virtual seat and timer.
@@ -58,6 +60,7 @@ const stateKey = {
  * @csspart badge - Every badge (generic).
  * @csspart state-badge - The split state badge.
  * @csspart focus-badge - "In focus", on the focused split.
+ * @csspart talking - "Speaking", on a split not in focus whose customer speaks (pulses; still with reduced motion).
  * @csspart virtual-seat - The call's virtual seat id.
  * @csspart timer - The call timer.
  * @csspart stage - The video area.
@@ -147,6 +150,13 @@ export class SeatSplit extends SeatElement {
   /** Ring volume, 0–1. */
   @property({ type: Number, attribute: 'ring-volume' }) ringVolume = 0.3;
 
+  /**
+   * Video quality: `focus` (default) gives full video both ways to the focused call only, and a
+   * split not in focus receives the customer's low simulcast layer and sends a small, slow
+   * video; `all` gives every call full video (needs a strong laptop and link at 4+ splits).
+   */
+  @property() quality: 'focus' | 'all' = 'focus';
+
   @state() private form: 'dial' | 'consult' | 'transfer' | null = null;
   @state() private transferKind: 'seat' | 'queue' = 'seat';
   @state() private announcement = '';
@@ -170,6 +180,8 @@ export class SeatSplit extends SeatElement {
   private ringTone: RingTone | null = null;
   private unhook: (() => void) | null = null;
   private lastMediaStatus: string | undefined;
+  /** Whether the last `seat-talking` said the customer speaks (it fires on changes only). */
+  private talkingShown = false;
 
   constructor() {
     super();
@@ -213,6 +225,8 @@ export class SeatSplit extends SeatElement {
     // Joining a room here, not in updated(), lets the leg's first state render in this update.
     this.media.sync(this.mediaAdapter, this.mediaWant());
     this.consultMedia.sync(this.mediaAdapter, this.consultWant());
+    // Here, not in updated(): the cue and its announcement render in this same update.
+    this.reportTalking();
   }
 
   protected override updated(): void {
@@ -231,6 +245,23 @@ export class SeatSplit extends SeatElement {
     }
     this.lastMediaStatus = ms;
     this.applyRing();
+  }
+
+  /** Whether the customer of this split, connected and not in focus, is speaking now. */
+  get customerTalking(): boolean {
+    return this.split?.state === 'connected' && !this.isFocused && this.media.state?.talking === true;
+  }
+
+  /** `seat-talking` and a spoken notice when the cue turns on, `seat-talking` again when off. */
+  private reportTalking(): void {
+    const talking = this.customerTalking;
+    this.toggleAttribute('data-talking', talking);
+    if (talking === this.talkingShown) return;
+    this.talkingShown = talking;
+    const split = this.split;
+    if (!split?.call) return;
+    this.emit('seat-talking', { detail: { split: this.index, call: split.call, virtualSeat: split.call.virtualSeat ?? split.channel, talking } });
+    if (talking) this.announcement = this.localize.term('announceTalking', this.customerName(split.call), this.index + 1);
   }
 
   // ---- commands (also used by <multi-seat>'s keyboard map) ----------------------------------
@@ -306,13 +337,14 @@ export class SeatSplit extends SeatElement {
     if (!split || !media) return null;
     const display = this.display();
     switch (split.state) {
+      // A ringing preview starts low: answering gives it focus (R9), and focus the full layer.
       case 'ringing':
-        return this.preview === 'off' ? null : { media, publish: false, focused: false, display };
+        return this.preview === 'off' ? null : { media, publish: false, focused: false, quality: 'low', display };
       case 'connected':
-        return { media, publish: true, focused: this.isFocused, display };
+        return { media, publish: true, focused: this.isFocused, quality: this.isFocused || this.quality === 'all' ? 'high' : 'low', display };
       case 'consulting':
       case 'dialing':
-        return { media, publish: true, focused: false, display };
+        return { media, publish: true, focused: false, quality: this.quality === 'all' ? 'high' : 'low', display };
       default:
         return null;
     }
@@ -321,7 +353,7 @@ export class SeatSplit extends SeatElement {
   private consultWant(): MediaWant | null {
     const split = this.split;
     const media = split?.state === 'consulting' ? split.call?.consult?.media : null;
-    return media ? { media, publish: true, focused: true, display: this.display() } : null;
+    return media ? { media, publish: true, focused: true, quality: 'high', display: this.display() } : null;
   }
 
   private applyRing(): void {
@@ -394,6 +426,7 @@ export class SeatSplit extends SeatElement {
           <span part="index" class="index">${t.term('split', n)}</span>
           <span part="badge state-badge" class="badge state-badge" data-state=${state}>${t.term(stateKey[state])}</span>
           ${this.isFocused ? html`<span part="badge focus-badge" class="badge focus-badge">${t.term('focused')}</span>` : nothing}
+          ${this.customerTalking ? html`<span part="badge talking" class="badge talking">${t.term('talking')}</span>` : nothing}
           ${call?.virtualSeat ? html`<span part="virtual-seat" class="virtual-seat">${call.virtualSeat}</span>` : nothing}
           ${call
             ? html`<span

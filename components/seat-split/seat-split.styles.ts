@@ -135,12 +135,23 @@ export default [
     .attention[data-first] {
       animation: cue 2s ease-in-out infinite;
     }
+    /* The customer of a split not in focus speaks: the accent, pulsing like a voice. */
+    .talking {
+      background: var(--_accent);
+      color: var(--_on-accent);
+      border-color: var(--_accent);
+      animation: cue 1s ease-in-out infinite;
+    }
+    :host([data-talking]) .pane {
+      border-color: var(--_accent);
+    }
     @keyframes cue {
       50% {
         opacity: 0.75;
       }
     }
     @media (prefers-reduced-motion: reduce) {
+      .talking,
       .attention[data-first] {
         animation: none;
       }

@@ -1,4 +1,4 @@
-import type { MediaAdapter, MediaLeg, MediaLegState } from '../../core/media-adapter.js';
+import type { JoinOptions, MediaAdapter, MediaLeg, MediaLegState, MediaQuality } from '../../core/media-adapter.js';
 import type { MediaInfo } from '../../core/protocol.js';
 
 /** What a split wants from its media now. */
@@ -8,6 +8,10 @@ export interface MediaWant {
   publish: boolean;
   /** R10: the agent talks to this call (microphone open, remote audio heard). */
   focused: boolean;
+  /** How much video this call gets each way (default `high`; see `quality` on the split). */
+  quality?: MediaQuality;
+  /** Publish simulcast layers (the customer's side: see JoinOptions). */
+  simulcast?: boolean;
   display: string;
 }
 
@@ -17,7 +21,7 @@ const keyOf = (m: MediaInfo) => `${m.server}#${m.room}`;
  * The media of one split, as a plain class the element drives with `sync()`: joins the
  * call's room when the call has media, turns a ringing preview into a publishing leg on
  * answer without a blink (`MediaLeg.publish()` when the adapter has it, else a second leg that
- * replaces the preview once live), applies focus (R10), and closes on hang-up.
+ * replaces the preview once live), applies focus (R10) and video quality, and closes on hang-up.
  */
 export class SplitMedia {
   private leg: MediaLeg<MediaStream> | null = null;
@@ -27,6 +31,7 @@ export class SplitMedia {
   private adapter: MediaAdapter<MediaStream> | null = null;
   private publishing = false;
   private focused = false;
+  private quality: MediaQuality = 'high';
   private stops: (() => void)[] = [];
 
   constructor(private readonly onChange: () => void) {}
@@ -54,7 +59,8 @@ export class SplitMedia {
       this.key = key;
       this.publishing = want.publish;
       this.focused = want.focused;
-      this.attach(adapter.join(want.media, { display: want.display, publish: want.publish, focused: want.focused }));
+      this.quality = want.quality ?? 'high';
+      this.attach(adapter.join(want.media, this.joinOptions(want, want.publish)));
       return;
     }
     if (want.publish && !this.publishing) {
@@ -64,14 +70,24 @@ export class SplitMedia {
       } else {
         this.previous = this.leg;
         this.leg = null;
-        this.attach(adapter.join(want.media, { display: want.display, publish: true, focused: want.focused }));
+        this.attach(adapter.join(want.media, this.joinOptions(want, true)));
         this.focused = want.focused;
+        this.quality = want.quality ?? 'high';
       }
     }
     if (want.focused !== this.focused) {
       this.focused = want.focused;
       this.leg?.setFocused(want.focused);
     }
+    const quality = want.quality ?? 'high';
+    if (quality !== this.quality) {
+      this.quality = quality;
+      this.leg?.setQuality?.(quality);
+    }
+  }
+
+  private joinOptions(want: MediaWant, publish: boolean): JoinOptions {
+    return { display: want.display, publish, focused: want.focused, quality: want.quality ?? 'high', ...(want.simulcast ? { simulcast: true } : {}) };
   }
 
   retry(): void {

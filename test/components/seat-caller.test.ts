@@ -72,7 +72,11 @@ describe('<seat-caller>', () => {
     await until(() => part(el, 'hold'));
     expect(text(part(el, 'hold'))).to.equal('Your agent will be right back');
     expect(el.hasAttribute('data-held')).to.equal(true);
-    await until(() => media.joined[0]!.getState().focused === false);
+    // The agent's video is muted here while held; the microphone stays open so that the agent's
+    // split can light up when this customer speaks (the agent's page plays only its focused call).
+    await until(() => el.shadowRoot!.querySelector<HTMLVideoElement>('video[part~="agent-video"]')?.muted === true);
+    expect(media.joined[0]!.getState().focused).to.equal(true);
+    expect(media.joined[0]!.options.simulcast, 'the customer publishes simulcast layers').to.equal(true);
     const ready = button(el, 'attention')!;
     expect(text(ready)).to.equal('I’m ready');
     await expect(el).to.be.accessible();
