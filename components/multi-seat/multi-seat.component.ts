@@ -119,7 +119,7 @@ function keyboardOwner(e: KeyboardEvent): MultiSeat | null {
  *
  * @attr server - The control center's WebSocket URL (`ws://host:port`; `/v1/agent` is added), or several separated by spaces (`wss://a wss://b`), tried in turn when one fails or drops. Without it the seat runs on the in-browser simulator.
  * @attr token - The agent's JWT. On the simulator (no `server`) it is read as the seat id (default `seat-1`).
- * @attr splits - How many panes, 1–8 (default 2; R1). Changed on a signed-in seat: with every split idle the seat signs out and in again with the new count; with a call on the seat the change is refused (`seat-error` with code `splits-busy`) and `splits` is set back to the live count. A seat signing in again within its grace period keeps its old count (the control center's rule): `seat-error` with code `splits-kept`, and `splits` set to that count.
+ * @attr splits - How many panes, 1–8 (default 2; R1). Changed on a signed-in seat: with every split idle the seat signs out and in again with the new count, ready again if it was ready (a not-ready reason is kept too); with a call on the seat the change is refused (`seat-error` with code `splits-busy`) and `splits` is set back to the live count. A seat signing in again within its grace period keeps its old count (the control center's rule): `seat-error` with code `splits-kept`, and `splits` set to that count.
  * @attr layout - `grid` (default), `row` or `stack`.
  * @attr lang - `en` or `zh-CN`; default: the nearest `lang` up the page.
  * @attr keyboard - `on` (default) or `off`: Alt+1…8 focus a split, Alt+A answers, Alt+H hangs up the focused split (through `seat-before-hangup`). Keys typed in an input, textarea, select or contenteditable (also inside a shadow root) are left alone. With several seats on a page, the one holding the page's focus reacts, or the first one when the focus is outside every seat.
@@ -198,6 +198,11 @@ export class MultiSeat extends SeatElement {
   /** Why the last `splits` change was refused (a call on the seat). */
   @state() private splitsError: string | null = null;
   @state() private reason = 'break';
+  /**
+   * The agent's readiness before a `splits` change signed the seat out, given back to the seat
+   * that signs in again (the control center signs a seat in not ready). Null otherwise.
+   */
+  private keptReadiness: { ready: boolean; reason: string | null } | null = null;
 
   private readonly localize = new LocalizeController(this);
   private readonly storeProvider = new ContextProvider(this, { context: seatStoreContext });
@@ -237,7 +242,7 @@ export class MultiSeat extends SeatElement {
       this.bar.setStore(store);
       // A client may sign in before the store has listeners (the simulator does): the first snapshot is already here.
       const seat = store?.getState().seat;
-      if (seat) this.checkKeptSplits(seat.splits.length);
+      if (store && seat) this.signedIn(store, seat);
     },
     mediaChanged: (adapter) => this.mediaProvider.setValue(adapter),
     stateChanged: (next, prev) => this.onStoreChange(next, prev),
@@ -316,9 +321,12 @@ export class MultiSeat extends SeatElement {
       return true;
     }
     const gen = this.session.generation;
+    const readiness = { ready: seat.ready, reason: seat.notReadyReason };
     store.bye().then(
       () => {
-        if (gen === this.session.generation) this.session.invalidate();
+        if (gen !== this.session.generation) return;
+        this.keptReadiness = readiness;
+        this.session.invalidate();
       },
       // A call rang in the meantime (the control center answers `busy`): the seat keeps its count.
       () => {
@@ -353,9 +361,19 @@ export class MultiSeat extends SeatElement {
     if (this.session.owned && wanted !== null && wanted !== live) this.refuseSplits('splits-kept', wanted, live);
   }
 
+  /** The seat's first snapshot on a store: check the count, and give back the readiness a `splits` change took. */
+  private signedIn(store: SeatStore, seat: NonNullable<SeatState['seat']>): void {
+    this.checkKeptSplits(seat.splits.length);
+    const kept = this.keptReadiness;
+    this.keptReadiness = null;
+    if (!kept || !this.session.owned) return;
+    if (kept.ready && !seat.ready) this.report(store.ready());
+    else if (!kept.ready && kept.reason && seat.notReadyReason !== kept.reason) this.report(store.notReady(kept.reason));
+  }
+
   private onStoreChange(next: SeatState, prev: SeatState): void {
     const store = this.session.store;
-    if (!prev.seat && next.seat) this.checkKeptSplits(next.seat.splits.length);
+    if (store && !prev.seat && next.seat) this.signedIn(store, next.seat);
     for (const e of deriveSeatEvents(prev, next, (callId) => store?.transferTarget(callId))) {
       this.emit(e.name, { detail: e.detail } as never);
     }
@@ -406,7 +424,11 @@ export class MultiSeat extends SeatElement {
   private toggleReady(): void {
     const store = this.session.store;
     if (!store) return;
-    const run = this.bar.value.ready ? store.notReady(this.reason) : store.ready();
+    this.report(this.bar.value.ready ? store.notReady(this.reason) : store.ready());
+  }
+
+  /** Shows and fires a command the control center refused (one refused locally is no error). */
+  private report(run: Promise<void>): void {
     run.catch((e: { code?: string; message?: string }) => {
       if (e?.code === 'locally-refused') return;
       this.commandError = { source: 'command', code: e?.code ?? 'internal', message: e?.message ?? String(e) };

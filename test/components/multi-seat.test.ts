@@ -100,6 +100,29 @@ describe('<multi-seat> and <seat-split>', () => {
     expect(errors).to.deep.equal([]);
   });
 
+  it('splits changes while every split is idle: the seat keeps its readiness (ready stays ready and gets calls; a not-ready reason stays)', async () => {
+    const sim = newSim();
+    const el = await seat(sim);
+    await ready(el);
+    const changes: boolean[] = [];
+    el.addEventListener('seat-ready-change', (e) => changes.push(e.detail.ready));
+    el.splits = 3;
+    await until(() => el.shadowRoot!.querySelectorAll('seat-split').length === 3, 'the seat kept its old panes');
+    await until(() => el.store!.getState().seat?.ready === true, 'the seat came back not ready');
+    expect(sim.engine.seat('seat-1')!.ready, 'ready at the control center').to.equal(true);
+    await settle(el);
+    expect(button(el, 'ready-switch')!.getAttribute('aria-checked')).to.equal('true');
+    expect(changes.every((r) => r), 'never shown not ready on the way').to.equal(true);
+    await placeCall(sim, 'cust-a', 'Ann');
+    await splitState(el, 0, 'ringing');
+    await el.store!.reject(0);
+    await el.store!.notReady('meeting');
+    el.splits = 2;
+    await until(() => el.shadowRoot!.querySelectorAll('seat-split').length === 2, 'the seat kept its old panes');
+    await until(() => el.store!.getState().seat?.notReadyReason === 'meeting', 'the not-ready reason was lost');
+    expect(el.store!.getState().seat!.ready).to.equal(false);
+  });
+
   it('splits changes during a call: refused with a clear seat-error, the attribute reflects the live count, the call goes on', async () => {
     const sim = newSim();
     const el = await seat(sim);
