@@ -31,7 +31,8 @@ export class AgentConnection extends Connection<AgentMessage> {
     // A second connection for the seat replaces the first (PROTOCOL.md: closed with 4002).
     const previous = this.cc.agentOnline(seatId);
     if (previous && previous !== this) previous.replaced();
-    this.cc.apply({ type: 'agent-hello', seatId, splits: m.splits, now: this.cc.now }, (o) => {
+    // R19: the token's skills travel in the event, so a replay gives the seat the same ones.
+    this.cc.apply({ type: 'agent-hello', seatId, splits: m.splits, skills: identity.skills ?? {}, now: this.cc.now }, (o) => {
       if (!o.ok) {
         this.error(m.id, o.error.code, o.error.message);
         return this.helloSettled();

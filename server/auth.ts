@@ -10,6 +10,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { Role } from '../core/protocol.js';
+import { validateSkills, type Skills } from '../core/queue-config.js';
 
 /** Roles a token may carry: the two endpoints', and `supervisor` (reads every call record). */
 export type TokenRole = Role | 'supervisor';
@@ -21,6 +22,8 @@ export interface Identity {
   name?: string | null;
   /** Caller tokens: the highest priority this customer may call with (0–9; 0 when absent). */
   priority?: number;
+  /** Agent tokens: R19 skills and levels (`{"claims":5,"zh":3}`; `{}` when the claim is absent). */
+  skills?: Skills;
 }
 
 export type Verified = { ok: true; identity: Identity } | { ok: false; reason: string };
@@ -77,6 +80,14 @@ export class Auth {
         return { ok: false, reason: "the token's priority claim must be a whole number from 0 to 9" };
       identity.name = typeof name === 'string' ? name : null;
       identity.priority = typeof priority === 'number' ? priority : 0;
+    }
+    if (role === 'agent') {
+      const skills = v.claims['skills'];
+      try {
+        identity.skills = skills === undefined || skills === null ? {} : validateSkills(skills, 'skills');
+      } catch (e) {
+        return { ok: false, reason: `the token's skills claim is not usable: ${(e as Error).message}` };
+      }
     }
     return { ok: true, identity };
   }
@@ -143,11 +154,12 @@ export class Auth {
   async sign(
     identity: { sub: string; role: TokenRole },
     ttlSeconds = 12 * 3600,
-    extra: { name?: string; priority?: number; iat?: number | null; kid?: string } = {},
+    extra: { name?: string; priority?: number; iat?: number | null; kid?: string; skills?: unknown } = {},
   ): Promise<string> {
     const claims: Record<string, unknown> = { role: identity.role };
     if (extra.name !== undefined) claims['name'] = extra.name;
     if (extra.priority !== undefined) claims['priority'] = extra.priority;
+    if (extra.skills !== undefined) claims['skills'] = extra.skills;
     const kid = extra.kid ?? (this.key ? undefined : this.keys.keys().next().value);
     const key = kid !== undefined ? this.keys.get(kid) : this.key;
     if (!key) throw new Error(`no key for kid ${String(kid)}`);

@@ -2,7 +2,9 @@
  * `multi-seat-server`: flags, with a MULTI_SEAT_* environment variable for each (a flag wins),
  * then the server, until SIGINT/SIGTERM ends it gracefully.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseQueueConfig, type QueueConfig } from '../core/queue-config.js';
 import { strategyNames } from '../core/strategies.js';
 import { DEFAULT_JANUS_URL, type ServerOptions } from './config.js';
 import { LIMIT_FLAGS, limitsFromFlags } from './limits.js';
@@ -37,6 +39,7 @@ const FLAGS: Flag[] = [
   { name: 'reconnect-grace-ms', kind: 'int', help: 'R15: how long an agent may be gone (default 15000)' },
   { name: 'caller-grace-ms', kind: 'int', help: 'R16: how long a customer may be gone (default 15000)' },
   { name: 'strategy', kind: 'string', help: `R5: dispatch strategy (${strategyNames().join(', ')}; default least-busy)` },
+  { name: 'queues', kind: 'string', help: 'R19–R23: the queue configuration, a JSON file (skills, priority, overflow, callback, wrap-up codes, return policy); checked at start. Without it: any queue name, no skills' },
   // Security and reliability limits (limits.ts)
   ...LIMIT_FLAGS,
   { name: 'db', kind: 'string', help: 'SQLite file for call records and the journal (default ./data/calls.db; :memory: keeps none)' },
@@ -115,6 +118,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions 
   const strategy = s('strategy');
   if (strategy !== undefined && !strategyNames().includes(strategy))
     throw new UsageError(`--strategy must be one of: ${strategyNames().join(', ')}`);
+  const queuesFile = s('queues');
+  const queues = queuesFile === undefined ? undefined : loadQueues(queuesFile);
   const janusUrl = s('janus-url');
   const janusUrls = lists.get('janus-url') ?? [];
   for (const u of janusUrls)
@@ -176,6 +181,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions 
       reconnectGraceMs: n('reconnect-grace-ms'),
       callerGraceMs: n('caller-grace-ms'),
       strategy,
+      queues,
     } as ServerOptions['engine'],
   };
 }
@@ -205,6 +211,21 @@ function janusPool(urls: string[], lists: Map<string, string[]>): NonNullable<Se
     if (adminSecret[i] !== undefined) j.adminSecret = adminSecret[i]!;
     return j;
   });
+}
+
+/** `--queues`: the file read and checked now, so a bad one stops the start with the field named. */
+function loadQueues(path: string): QueueConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--queues ${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    return parseQueueConfig(text);
+  } catch (e) {
+    throw new UsageError(`--queues ${path}: ${(e as Error).message}`);
+  }
 }
 
 function intValue(name: string, v: string): number {

@@ -21,6 +21,8 @@ interface Row {
   end_reason: CallRecord['endReason'];
   requeues: number;
   return_waits_ms: string;
+  disposition: string | null;
+  seats: string | null;
 }
 
 const SCHEMA = `
@@ -62,10 +64,14 @@ export class Records {
   constructor(private readonly db: Database.Database) {
     this.db.exec(SCHEMA);
     if (!this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'calls_call_id'").get()) this.db.exec(UNIQUE_IDS);
+    // R22/R23: the wrap-up code and every seat that answered, added to files made before them.
+    const columns = new Set((this.db.prepare('PRAGMA table_info(calls)').all() as { name: string }[]).map((c) => c.name));
+    if (!columns.has('disposition')) this.db.exec('ALTER TABLE calls ADD COLUMN disposition TEXT');
+    if (!columns.has('seats')) this.db.exec('ALTER TABLE calls ADD COLUMN seats TEXT');
     this.insert = this.db.prepare(`INSERT OR IGNORE INTO calls (call_id, kind, queue, customer_id, customer_name, seat_id, virtual_seat,
-      queued_at, offered_at, answered_at, ended_at, end_reason, requeues, return_waits_ms)
+      queued_at, offered_at, answered_at, ended_at, end_reason, requeues, return_waits_ms, disposition, seats)
       VALUES (@call_id, @kind, @queue, @customer_id, @customer_name, @seat_id, @virtual_seat,
-      @queued_at, @offered_at, @answered_at, @ended_at, @end_reason, @requeues, @return_waits_ms)`);
+      @queued_at, @offered_at, @answered_at, @ended_at, @end_reason, @requeues, @return_waits_ms, @disposition, @seats)`);
     this.select = this.db.prepare('SELECT * FROM calls ORDER BY seq DESC LIMIT ?');
     this.selectSeat = this.db.prepare('SELECT * FROM calls WHERE seat_id = ? ORDER BY seq DESC LIMIT ?');
   }
@@ -86,6 +92,8 @@ export class Records {
       end_reason: r.endReason,
       requeues: r.requeues,
       return_waits_ms: JSON.stringify(r.returnWaitsMs),
+      disposition: r.disposition ?? null,
+      seats: r.seats ? JSON.stringify(r.seats) : null,
     };
     this.insert.run(row);
   }
@@ -108,6 +116,8 @@ export class Records {
       endReason: row.end_reason,
       requeues: row.requeues,
       returnWaitsMs: JSON.parse(row.return_waits_ms) as number[],
+      disposition: row.disposition ?? null,
+      seats: row.seats ? (JSON.parse(row.seats) as string[]) : row.seat_id ? [row.seat_id] : [],
     }));
   }
 }
