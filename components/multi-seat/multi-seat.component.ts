@@ -9,6 +9,7 @@ import { MAX_SPLITS } from '../../core/protocol.js';
 import { SeatStore, type SeatState } from '../../core/seat-store.js';
 import type { AgentMessage } from '../../core/protocol.js';
 import type { Simulator } from '../../core/simulator.js';
+import { CallStates } from '../base/call-states.js';
 import { SeatElement } from '../base/seat-element.js';
 import { SessionController } from '../control/session-controller.js';
 import { WebSocketControlClient } from '../control/ws-client.js';
@@ -48,6 +49,10 @@ interface BarSlice {
   waiting: number;
   splits: number;
   pending: Record<string, true>;
+  /** A split rings. */
+  ringing: boolean;
+  /** A customer asks for the agent (R18). */
+  attention: boolean;
 }
 
 /** Every connected `<multi-seat>` with its keyboard map on: the candidates for a shortcut. */
@@ -153,6 +158,15 @@ function keyboardOwner(e: KeyboardEvent): MultiSeat | null {
  * @csspart splits - The container of the panes.
  * @csspart split - Each `<seat-split>`; all of its parts are exported under their own names (`answer`, `hangup`, `pane`, …).
  *
+ * @cssstate connecting - Signing in to the control center, or trying again right after a loss (also `data-connecting`).
+ * @cssstate online - Connected to the control center (also `data-online`).
+ * @cssstate reconnecting - The connection dropped; the next attempt is counting down (also `data-reconnecting`).
+ * @cssstate offline - Not connected and not retrying: the sign-in was refused or another connection took the seat (also `data-offline`).
+ * @cssstate ready - Signed in and ready for calls (also `data-ready`).
+ * @cssstate not-ready - Signed in and not ready (also `data-not-ready`).
+ * @cssstate ringing - A split rings (also `data-ringing`); the pane itself matches `multi-seat::part(split):state(ringing)`.
+ * @cssstate attention - A customer asks for the agent (R18; also `data-attention`).
+ *
  * @cssproperty [--seat-color-accent=#2563eb] - Focus, primary buttons, links.
  * @cssproperty [--seat-color-on-accent=#ffffff] - Text on the accent colour.
  * @cssproperty [--seat-color-on-ring=#000000] - Text on the ringing colour (the ringing badge).
@@ -217,6 +231,8 @@ export class MultiSeat extends SeatElement {
       waiting: s.waiting,
       splits: s.seat?.splits.length ?? 0,
       pending: s.pending,
+      ringing: !!s.seat?.splits.some((x) => x.state === 'ringing'),
+      attention: s.attention.length > 0,
     }),
     {
       connection: { state: 'connecting', retryAt: null, error: null },
@@ -226,8 +242,12 @@ export class MultiSeat extends SeatElement {
       waiting: 0,
       splits: 0,
       pending: {},
+      ringing: false,
+      attention: false,
     },
   );
+  /** The seat's state as custom states (`:state(online)`, `:state(ready)`, …) and `data-…` attributes. @internal */
+  private readonly seatStates = new CallStates(this, { reflect: true });
 
   /** The store and media adapter: made, taken from outside, disposed (shared with `<seat-caller>`). */
   private readonly session: SessionController<SeatStore> = new SessionController<SeatStore>(this, {
@@ -300,6 +320,15 @@ export class MultiSeat extends SeatElement {
     // The session controller rebuilds right after this, in the same update.
     if (changed.has('server') || changed.has('token') || changed.has('simulator')) this.session.invalidate();
     else if (changed.has('splits') && !this.resizeLive()) this.session.invalidate();
+  }
+
+  protected override updated(): void {
+    const b = this.bar.value;
+    const live = !this.session.configError;
+    this.seatStates.set(live ? b.connection.state : null, 'connection');
+    this.seatStates.set(live && b.seatId ? (b.ready ? 'ready' : 'not-ready') : null, 'readiness');
+    this.seatStates.toggle('ringing', live && b.ringing);
+    this.seatStates.toggle('attention', live && b.attention);
   }
 
   /**

@@ -13,7 +13,9 @@ import '../../components/seat-split/seat-split.js';
 import { FakeMediaAdapter } from '../../components/media/fake-adapter.js';
 import { SeatStore } from '../../core/seat-store.js';
 import type { Simulator } from '../../core/simulator.js';
-import { button, newSim, part, placeCall, settle, splitEl, splitState, until } from './harness.js';
+import { WebSocketControlClient } from '../../components/control/ws-client.js';
+import type { AgentMessage } from '../../core/protocol.js';
+import { FakeSocket, button, newSim, part, placeCall, settle, splitEl, splitState, until } from './harness.js';
 
 function rgb(color: string): [number, number, number] {
   const m = color.match(/rgba?\(([\d.]+),? ([\d.]+),? ([\d.]+)(?:,? \/? ?([\d.]+))?\)/);
@@ -193,6 +195,9 @@ describe('theming', () => {
       seat-caller:state(queued) { outline: 3px solid rgb(3, 3, 3); }
       seat-caller:state(connected) { outline: 3px solid rgb(4, 4, 4); }
       seat-caller[data-state='queued'] { outline-offset: 9px; }
+      multi-seat:state(ringing) { outline: 3px solid rgb(6, 6, 6); }
+      multi-seat[data-attention] { outline-offset: 5px; }
+      multi-seat:state(reconnecting) { outline: 3px dashed rgb(7, 7, 7); }
     `);
     before(() => {
       document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
@@ -223,6 +228,65 @@ describe('theming', () => {
       expect(s0.dataset.state).to.equal('connected');
       expect(getComputedStyle(s0).outlineColor).to.equal('rgb(2, 2, 2)');
       expect(getComputedStyle(splitEl(el, 1)).outlineStyle, 'an idle pane is not styled').to.equal('none');
+    });
+
+    it('<multi-seat> matches :state(online|ready|not-ready|ringing|attention), reflects each as data-…, and a page stylesheet styles it', async () => {
+      const sim = newSim();
+      const el = await seat(sim, '');
+      const states = () => ['connecting', 'online', 'reconnecting', 'offline', 'ready', 'not-ready', 'ringing', 'attention'].filter((x) => el.matches(`:state(${x})`));
+      const data = () => ['connecting', 'online', 'reconnecting', 'offline', 'ready', 'not-ready', 'ringing', 'attention'].filter((x) => el.hasAttribute(`data-${x}`));
+      expect(states()).to.deep.equal(['online', 'not-ready']);
+      expect(data(), 'the same as data attributes').to.deep.equal(['online', 'not-ready']);
+      await el.store!.ready();
+      await settle(el);
+      expect(states()).to.deep.equal(['online', 'ready']);
+      const ann = await placeCall(sim, 'cust-a', 'Ann');
+      await splitState(el, 0, 'ringing');
+      await settle(el);
+      expect(states()).to.deep.equal(['online', 'ready', 'ringing']);
+      expect(data()).to.deep.equal(['online', 'ready', 'ringing']);
+      expect(getComputedStyle(el).outlineColor).to.equal('rgb(6, 6, 6)');
+      await el.store!.answer(0);
+      await splitState(el, 0, 'connected');
+      await settle(el);
+      expect(states(), 'no split rings any more').to.deep.equal(['online', 'ready']);
+      expect(getComputedStyle(el).outlineStyle).to.equal('none');
+      await el.store!.focus(null);
+      await ann.attention(true);
+      await until(() => el.store!.getState().attention.length === 1);
+      await settle(el);
+      expect(states()).to.deep.equal(['online', 'ready', 'attention']);
+      expect(getComputedStyle(el).outlineOffset).to.equal('5px');
+      await el.store!.focus(0);
+      await until(() => el.store!.getState().attention.length === 0);
+      await settle(el);
+      expect(states(), 'focus clears the request').to.deep.equal(['online', 'ready']);
+      expect(el.hasAttribute('data-attention')).to.equal(false);
+    });
+
+    it('<multi-seat> matches :state(reconnecting) while its connection is down, then :state(online) again', async () => {
+      FakeSocket.reset();
+      const store = new SeatStore(
+        new WebSocketControlClient<AgentMessage>({ url: 'ws://cc.test', token: 't', role: 'agent', WebSocket: FakeSocket as never, backoff: { initialMs: 3000, jitter: 0, spreadMs: 3000 }, random: () => 0.99 }),
+      );
+      const el = await fixture<MultiSeat>(html`<multi-seat .store=${store} .mediaAdapter=${new FakeMediaAdapter({ audio: false })}></multi-seat>`);
+      await settle(el);
+      expect(el.matches(':state(connecting)')).to.equal(true);
+      expect(el.matches(':state(ready)') || el.matches(':state(not-ready)'), 'no readiness before sign-in').to.equal(false);
+      FakeSocket.last.open();
+      FakeSocket.last.acceptHello();
+      FakeSocket.last.reply({ type: 'seat', seat: { seatId: 'seat-9', version: 1, ready: true, notReadyReason: null, focus: null, splits: [0, 1].map((i) => ({ index: i, channel: `seat-9:${i}`, state: 'idle', call: null })) } });
+      await until(() => el.store!.getState().connection.state === 'online');
+      await settle(el);
+      expect(el.matches(':state(online)') && el.matches(':state(ready)')).to.equal(true);
+      FakeSocket.last.serverClose(1006);
+      await settle(el);
+      expect(el.matches(':state(reconnecting)')).to.equal(true);
+      expect(el.matches(':state(online)')).to.equal(false);
+      expect(el.hasAttribute('data-reconnecting')).to.equal(true);
+      expect(getComputedStyle(el).outlineColor).to.equal('rgb(7, 7, 7)');
+      el.remove();
+      store.dispose();
     });
 
     it('a <seat-split> on the page is styled by seat-split:state(…) and by its data-state attribute', async () => {
