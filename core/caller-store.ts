@@ -38,6 +38,8 @@ export class CallerStore extends CommandStore<CallerState, CallerMessage> {
   decline = () => this.send({ type: 'decline' });
   hangup = () => this.send({ type: 'hangup' });
   attention = (on: boolean) => this.send({ type: 'attention', on });
+  /** R21: takes the callback offered (`call.callback === 'offered'`). */
+  callback = () => this.send({ type: 'callback' });
 
   dispose(): void {
     this.stop();

@@ -134,7 +134,7 @@ export class Engine implements ViewSource {
       calls: [...this.calls.values()].map((call) => ({ ...structuredCloneJson({ ...call, rejectedUntil: null }), rejectedUntil: [...call.rejectedUntil] })),
       customers: [...this.customers.values()].map((c) => ({ ...c })),
       timers: [...this.timers].map(([key, t]) => ({ key, at: t.at, action: { ...t.action } })),
-      counters: { ...this.counters },
+      counters: structuredCloneJson(this.counters),
       seq: this.seq,
       offerSeq: this.offerSeq,
       signInSeq: this.signInSeq,
@@ -156,7 +156,7 @@ export class Engine implements ViewSource {
     }
     for (const c of snap.customers) engine.customers.set(c.id, { ...c });
     for (const t of snap.timers) engine.timers.set(t.key, { at: t.at, action: { ...t.action } });
-    Object.assign(engine.counters, snap.counters);
+    Object.assign(engine.counters, structuredCloneJson(snap.counters));
     engine.seq = snap.seq;
     engine.offerSeq = snap.offerSeq;
     engine.signInSeq = snap.signInSeq;
@@ -388,6 +388,14 @@ export class Engine implements ViewSource {
     split.since = now;
     call.virtualSeat = channelOf(seat.seatId, split.index);
     if (call.kind !== 'consult') this.counters.answered++;
+    const settings = this.settingsOf(call);
+    if (settings && call.kind === 'inbound' && call.answeredAt === null) {
+      // R19: the queue's service level counts first answers within its target.
+      const queues = (this.counters.queues ??= {});
+      const q = (queues[call.queue!] ??= { answered: 0, withinTarget: 0 });
+      q.answered++;
+      if (now - call.queuedAt <= settings.serviceLevelMs) q.withinTarget++;
+    }
     call.answeredAt ??= now;
     call.seats.push(seat.seatId);
     this.setFocus(seat, split.index, now);

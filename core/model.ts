@@ -142,6 +142,11 @@ export interface Counters {
   abandoned: number;
   requeued: number;
   ended: number;
+  /**
+   * R19: per configured queue, inbound calls answered and those answered within the queue's
+   * service-level target (`serviceLevelMs`, from first arrival to first answer).
+   */
+  queues?: Record<string, { answered: number; withinTarget: number }>;
 }
 
 export interface Customer {

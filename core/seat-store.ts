@@ -99,7 +99,8 @@ export class SeatStore extends CommandStore<SeatState, AgentMessage> {
     });
   };
   cancelConsult = (split: number) => this.send({ type: 'cancel-consult', split });
-  wrapupDone = (split: number) => this.send({ type: 'wrapup-done', split });
+  /** R11; `disposition` (R22): one of `call.wrapupCodes` of the split in wrap-up, when it lists any. */
+  wrapupDone = (split: number, disposition?: string) => this.send({ type: 'wrapup-done', split, ...(disposition !== undefined ? { disposition } : {}) });
   bye = () => this.send({ type: 'bye' });
 
   /**

@@ -197,5 +197,15 @@ export function floorStats(engine: Engine) {
     const state = call.place === 'queued' || !seat || call.split === null ? 'queued' : seat.splits[call.split]!.state;
     calls[state] = (calls[state] ?? 0) + 1;
   }
-  return { waiting: engine.waiting, queues, seats: { signedIn, ready }, calls, counters: { ...engine.counters } };
+  const { queues: byQueue, ...counters } = engine.counters;
+  const stats = { waiting: engine.waiting, queues, seats: { signedIn, ready }, calls, counters };
+  const configured = engine.config.queues?.queues;
+  if (!configured) return stats;
+  // R19: with a queue configuration, each queue's service level since the journal began.
+  const serviceLevel: Record<string, { targetMs: number; answered: number; withinTarget: number; share: number | null }> = Object.create(null);
+  for (const [q, settings] of Object.entries(configured)) {
+    const c = byQueue?.[q] ?? { answered: 0, withinTarget: 0 };
+    serviceLevel[q] = { targetMs: settings.serviceLevelMs, ...c, share: c.answered ? c.withinTarget / c.answered : null };
+  }
+  return { ...stats, serviceLevel };
 }

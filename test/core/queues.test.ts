@@ -154,6 +154,21 @@ describe('R19 skills', () => {
   });
 });
 
+describe('R19 service level', () => {
+  test("R19: first answers within the queue's serviceLevelMs are counted per queue (kept in snapshots)", () => {
+    const h = harness({ claims: { serviceLevelMs: 10_000 } });
+    h.customer('a', 'claims');
+    h.customer('b', 'claims');
+    skilled(h, 'A', {}, 2);
+    h.answer('A', 0);
+    h.advance(10_001);
+    h.answer('A', 1);
+    assert.deepEqual(h.engine.counters.queues, { claims: { answered: 2, withinTarget: 1 } });
+    const copy = Engine.fromSnapshot(JSON.parse(JSON.stringify(h.engine.snapshot())), { config: h.engine.config });
+    assert.deepEqual(copy.counters.queues, { claims: { answered: 2, withinTarget: 1 } });
+  });
+});
+
 describe('R20 overflow', () => {
   test('R20: after the step the minimum level is lowered and a less skilled seat gets the call', () => {
     const h = harness({ claims: { skills: { claims: 4 }, overflow: [{ afterMs: 30_000, skills: { claims: 2 } }] } });

@@ -197,6 +197,14 @@ describe('a server with a queue file', () => {
     assert.equal(records.disposition, 'escalated');
     assert.deepEqual(records.seats, ['coder']);
   });
+
+  test("R19: /v1/stats gives each configured queue's service level", { timeout: 30_000 }, async () => {
+    const token = await auth.sign({ role: 'agent', sub: 'coder' });
+    const r = await fetch(`http://127.0.0.1:${port}/v1/stats`, { headers: { authorization: `Bearer ${token}` } });
+    const stats = (await r.json()) as { serviceLevel: Record<string, { targetMs: number; answered: number; withinTarget: number; share: number | null }> };
+    assert.deepEqual(stats.serviceLevel['claims'], { targetMs: 20_000, answered: 2, withinTarget: 2, share: 1 });
+    assert.deepEqual(stats.serviceLevel['zh'], { targetMs: 20_000, answered: 0, withinTarget: 0, share: null });
+  });
 });
 
 describe('returning customers and callbacks over the wire (in-process server, real WebSockets)', () => {
