@@ -3,7 +3,7 @@
 // computed here from the computed colours, and axe's colour-contrast rule on both); the focus
 // ring follows the accent; the call state can be styled from outside with :state(…) and data-state.
 import { expect, fixture, html } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../../components/multi-seat/multi-seat.js';
 import '../../components/seat-caller/seat-caller.js';
 import type { MultiSeat } from '../../components/multi-seat/multi-seat.component.js';
@@ -35,17 +35,29 @@ function contrast(el: Element, under: Element = el): number {
   return (a! + 0.05) / (b! + 0.05);
 }
 
-let darkLoaded: Promise<void> | null = null;
-function loadDark(): Promise<void> {
-  darkLoaded ??= new Promise((resolve, reject) => {
-    const link = document.createElement('link');
-    link.rel = 'stylesheet';
-    link.href = '/themes/dark.css';
-    link.onload = () => resolve();
-    link.onerror = () => reject(new Error('themes/dark.css did not load'));
-    document.head.append(link);
-  });
-  return darkLoaded;
+const themesLoaded = new Map<string, Promise<void>>();
+/** Adds themes/<name>.css to the page (once). */
+function loadTheme(name: 'dark' | 'auto'): Promise<void> {
+  let loaded = themesLoaded.get(name);
+  if (!loaded) {
+    loaded = new Promise((resolve, reject) => {
+      const link = document.createElement('link');
+      link.rel = 'stylesheet';
+      link.href = `/themes/${name}.css`;
+      link.onload = () => resolve();
+      link.onerror = () => reject(new Error(`themes/${name}.css did not load`));
+      document.head.append(link);
+    });
+    themesLoaded.set(name, loaded);
+  }
+  return loaded;
+}
+const loadDark = () => loadTheme('dark');
+
+/** themes/auto.css under the browser's dark colour-scheme preference. */
+async function autoDark(): Promise<void> {
+  await loadTheme('auto');
+  await emulateMedia({ colorScheme: 'dark' });
 }
 
 async function seat(sim: Simulator, cls: string, style = ''): Promise<MultiSeat> {
@@ -67,11 +79,18 @@ async function caller(sim: Simulator, cls: string): Promise<SeatCaller> {
 }
 
 describe('theming', () => {
-  for (const theme of ['shipped', 'dark'] as const) {
+  afterEach(async () => {
+    // The auto theme's tests prefer dark; every other test runs with the default (light).
+    await emulateMedia({ colorScheme: 'light' });
+  });
+
+  // `auto`: themes/auto.css with the browser preferring a dark scheme, and no class.
+  for (const theme of ['shipped', 'dark', 'auto'] as const) {
     const cls = theme === 'dark' ? 'seat-theme-dark' : '';
+    const load = theme === 'dark' ? loadDark : theme === 'auto' ? autoDark : async () => {};
 
     it(`${theme} theme: text on success, danger, ringing, accent and surfaces is at least 4.5:1; axe colour-contrast passes`, async () => {
-      if (theme === 'dark') await loadDark();
+      await load();
       const sim = newSim();
       const el = await seat(sim, cls);
       await el.store!.ready();
@@ -84,7 +103,7 @@ describe('theming', () => {
       for (const i of [0, 1, 2]) await settle(splitEl(el, i));
       await settle(el);
 
-      if (theme === 'dark') {
+      if (theme !== 'shipped') {
         // The dark tokens really apply inside the shadow roots.
         expect(getComputedStyle(part(s0, 'pane')!).backgroundColor).to.equal('rgb(17, 24, 39)');
       }
@@ -107,7 +126,7 @@ describe('theming', () => {
     });
 
     it(`${theme} theme: <seat-caller> idle, queued and connected on hold pass axe colour-contrast; its buttons are at least 4.5:1`, async () => {
-      if (theme === 'dark') await loadDark();
+      await load();
       const sim = newSim();
       const agent = new SeatStore(sim.agent('seat-1', 2));
       const el = await caller(sim, cls);
@@ -130,6 +149,30 @@ describe('theming', () => {
       await expect(el).to.be.accessible();
     });
   }
+
+  it('auto theme: the shipped colours while the browser prefers light; exactly the dark theme\'s tokens while it prefers dark', async () => {
+    await loadDark();
+    await loadTheme('auto');
+    const sim = newSim();
+    const auto = await seat(sim, '');
+    const dark = await seat(sim, 'seat-theme-dark');
+    const pane = (el: MultiSeat) => part(splitEl(el, 0), 'pane')!;
+    await settle(splitEl(auto, 0));
+    expect(getComputedStyle(pane(auto)).backgroundColor, 'light preference: the shipped surface').to.equal('rgb(255, 255, 255)');
+    await emulateMedia({ colorScheme: 'dark' });
+    const tokens = [...(await (await fetch('/themes/dark.css')).text()).matchAll(/(--seat-[\w-]+):/g)].map((m) => m[1]!);
+    expect(tokens.length, 'the dark theme has tokens').to.be.at.least(10);
+    const style = (el: Element) => getComputedStyle(el);
+    for (const t of tokens) {
+      expect(style(auto).getPropertyValue(t), t).to.not.equal('');
+      expect(style(auto).getPropertyValue(t), t).to.equal(style(dark).getPropertyValue(t));
+    }
+    expect(style(auto).colorScheme).to.equal('dark');
+    expect(getComputedStyle(pane(auto)).backgroundColor).to.equal('rgb(17, 24, 39)');
+    // A token the page sets on the element itself wins over the automatic theme.
+    auto.style.setProperty('--seat-color-surface', 'rgb(1, 2, 3)');
+    expect(getComputedStyle(pane(auto)).backgroundColor).to.equal('rgb(1, 2, 3)');
+  });
 
   it('the control: #fff on the dark theme\'s green (the old fixed colour) is under 4.5:1 and axe reports it', async () => {
     await loadDark();
