@@ -46,8 +46,8 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-/** Janus's talking detection for call rooms: 25 packets of 20 ms, louder on average than -55 dBov. */
-const TALKING = { packets: 25, level: 55 } as const;
+/** Janus's talking detection for call rooms: 10 packets of 20 ms, louder on average than -60 dBov. */
+const TALKING = { packets: 10, level: 60 } as const;
 
 export class JanusError extends Error {
   constructor(
@@ -214,7 +214,7 @@ export class JanusAdmin extends EventEmitter {
           // Customer, agent and, during a warm transfer, the second agent; with headroom.
           publishers: 6,
           // Who is talking: the agent's split lights up when its customer speaks while not in
-          // focus. Levels are -dBov (0 loudest, 127 silence), averaged over ~0.5 s of packets.
+          // focus. Levels are -dBov (0 loudest, 127 silence), averaged over 0.2 s of packets.
           audiolevel_event: true,
           audio_active_packets: TALKING.packets,
           audio_level_average: TALKING.level,

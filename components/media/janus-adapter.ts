@@ -594,7 +594,7 @@ export class JanusLeg implements MediaLeg<MediaStream> {
     // Open the camera while the session and handle are being made.
     // Open the camera, and attach the subscriber handle, while the publisher handle is made:
     // once the room tells us who publishes, the subscribe goes out with no round trip first.
-    const local = this.wantPublish ? this.adapter.localStream() : null;
+    const local = this.wantPublish ? this.adapter.localStream(this.options.simulcast) : null;
     local?.catch(() => {});
     this.spareSub = this.attachSub(session, gen);
     this.spareSub.then(() => (this.timings.spareAt = performance.now()), () => {});
