@@ -130,6 +130,8 @@ export class SessionController<S extends SessionStore> implements ReactiveContro
 
   /** Uses a media adapter from outside (or, with null, goes back to making one). */
   setMedia(adapter: Media | null): void {
+    // Null while the element already uses its own (or is making it): nothing to change.
+    if (!adapter && !this.mediaOutside) return;
     // The adapter the element made itself is nobody else's: dispose it, or it leaks.
     if (this.ownsMedia && this._media && this._media !== adapter) void this._media.dispose();
     this.ownsMedia = false;

@@ -151,6 +151,17 @@ for (const kind of kinds) {
       el.remove();
     });
 
+    it('mediaAdapter = null while it uses its own: the same adapter goes on, nothing is disposed', async () => {
+      const el = await kind.make(newSim());
+      const own = await ownAdapter(el);
+      const disposed = spy(own);
+      el.mediaAdapter = null;
+      await settle(el);
+      expect(el.mediaAdapter).to.equal(own);
+      expect(disposed.count).to.equal(0);
+      el.remove();
+    });
+
     it('removed from the page: its own store and adapter are disposed; moved within the page: nothing is', async () => {
       const el = await kind.make(newSim());
       const own = await ownAdapter(el);
