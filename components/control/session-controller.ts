@@ -119,12 +119,13 @@ export class SessionController<S extends SessionStore> implements ReactiveContro
 
   /** Uses a store from outside (or, with undefined, goes back to making one). */
   setStore(store: S | undefined): void {
+    // Undefined while the element already uses its own (a framework passing an unset prop): nothing to change.
+    if (!store && !this.storeOutside) return;
     if (this.ownsStore && this._store !== store) this._store?.dispose();
     this.ownsStore = false;
     this.storeOutside = !!store;
     // Used at once, so the page can read state through the element right away.
-    if (store) this.adopt(store, false);
-    else this.adopt(undefined, false);
+    this.adopt(store, false);
     this.invalidate();
   }
 

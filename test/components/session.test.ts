@@ -209,6 +209,17 @@ for (const kind of kinds) {
       outside.dispose();
     });
 
+    it('store = undefined while it uses its own: the same session goes on (no new sign-in)', async () => {
+      const el = await kind.make(newSim());
+      await ownAdapter(el);
+      const store = counted(el.store as AnyStore);
+      (el as { store: AnyStore | undefined }).store = undefined;
+      await settle(el);
+      expect(el.store).to.equal(store);
+      expect(store.disposed).to.equal(0);
+      el.remove();
+    });
+
     it('clearing an outside store makes its own again and leaves the outside one alone', async () => {
       const sim = newSim();
       const outside = counted(kind.store(sim));
