@@ -43,7 +43,9 @@ export interface MediaLegState<S> {
 /**
  * How much of the link a leg spends on video. `high`: the other side's full layer in and our
  * full video out (the focused call, or every call with `quality="all"`); `low`: the other side's
- * lowest simulcast layer in and a small, slow video (or a still) out.
+ * lowest simulcast layer in and a small, slow video (or a still) out. A simulcast publisher (the
+ * customer) keeps sending every layer, and makes fresh keyframes when its quality changes, for
+ * the agent's split that switches layers at that moment.
  */
 export type MediaQuality = 'high' | 'low';
 

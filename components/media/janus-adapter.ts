@@ -19,7 +19,7 @@ import Janus from 'janus-gateway';
 import adapter from 'webrtc-adapter';
 import type { JoinOptions, MediaAdapter, MediaLeg, MediaLegState, MediaQuality } from '../../core/media-adapter.js';
 import type { MediaInfo } from '../../core/protocol.js';
-import { applySendQuality, receiveRequest, SIMULCAST_CAPTURE, SUBSTREAM, type UnfocusedVideo } from './janus-quality.js';
+import { applySendQuality, receiveRequest, refreshKeyframes, SIMULCAST_CAPTURE, SUBSTREAM, type UnfocusedVideo } from './janus-quality.js';
 
 export interface JanusMediaAdapterOptions {
   /**
@@ -87,6 +87,9 @@ const FIRST_FRAME_POLL_MS = 10;
 const AUTH_RACE = /not allowed in it|Unauthorized request|missing secret\/token|can't access plugin/i;
 const AUTH_RETRIES = 3;
 const AUTH_RETRY_MS = 250;
+
+/** When a simulcast publisher makes fresh keyframes after its focus changed (ms after). */
+const KEYFRAMES_AT_MS = [0, 400, 1500, 3000];
 
 /** The longest our own offer waits for the other side's video to come up first (ms). */
 const PUBLISH_DEFER_MS = 600;
@@ -451,6 +454,16 @@ export class JanusLeg implements MediaLeg<MediaStream> {
     const request = this.sub ? receiveRequest(this.videoMids, this.quality) : null;
     if (request) this.sub!.send({ message: request });
     const pc = (this.pub as unknown as { webrtcStuff?: { pc?: RTCPeerConnection } } | null)?.webrtcStuff?.pc;
+    if (this.options.simulcast) {
+      // The customer's side: every layer keeps flowing (the agent's split picks one), and the
+      // split switches layers as focus moves, at the new layer's next keyframe: make one on
+      // every layer now, and a few times more, since the agent's switch reaches the media
+      // server through its own page a moment before or after this one learns of the focus.
+      const gen = this.gen;
+      const refresh = () => (this.stale(gen) ? undefined : refreshKeyframes(pc).catch(() => {}));
+      for (const at of KEYFRAMES_AT_MS) setTimeout(refresh, at);
+      return;
+    }
     // A sender that refuses new parameters keeps sending as it was: a cost, not a failure.
     applySendQuality(pc, this.quality, this.adapter.unfocusedVideo).catch(() => {});
   }

@@ -52,3 +52,25 @@ export async function applySendQuality(pc: RTCPeerConnection | undefined, qualit
   });
   await sender.setParameters(params);
 }
+
+/**
+ * Makes a simulcast publisher start every layer on a fresh keyframe. The subscriber's switch to
+ * another layer waits for that layer's next keyframe, and the media server's keyframe request
+ * (PLI) does not reliably reach every layer of Chromium's simulcast encoder, which makes its
+ * keyframes per layer: a layer that is switched off and on again starts on a keyframe.
+ * `generateKeyFrame()` does it without the gap where the browser has it.
+ */
+export async function refreshKeyframes(pc: RTCPeerConnection | undefined): Promise<void> {
+  const sender = pc?.getSenders().find((s) => s.track?.kind === 'video') as (RTCRtpSender & { generateKeyFrame?: (rids?: string[]) => Promise<void> }) | undefined;
+  if (!sender) return;
+  if (typeof sender.generateKeyFrame === 'function') return sender.generateKeyFrame();
+  const params = sender.getParameters();
+  if (!params.encodings?.length) return;
+  const on = params.encodings.map((e) => e.active !== false);
+  params.encodings = params.encodings.map((e) => ({ ...e, active: false }));
+  await sender.setParameters(params);
+  const again = sender.getParameters();
+  again.encodings = again.encodings.map((e, i) => ({ ...e, active: on[i] ?? true }));
+  await sender.setParameters(again);
+}
+

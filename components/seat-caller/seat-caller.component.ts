@@ -208,7 +208,9 @@ export class SeatCaller extends SeatElement {
       case 'connected':
         // The microphone stays open while the agent talks to another customer: the agent's page
         // plays only the focused call (R10), but sees this customer speak up (talking cue).
-        return { ...base, focused: true };
+        // quality: on a focus change the agent's split switches layers; the leg makes fresh
+        // keyframes for it (see janus-quality.ts).
+        return { ...base, focused: true, quality: call.focused ? 'high' : 'low' };
       case 'held':
         return { ...base, focused: false };
       default:

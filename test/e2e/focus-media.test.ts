@@ -1,6 +1,6 @@
 // Focus-aware media against a real control center and a real Janus (issue 13): three connected
 // splits, customers publishing VP8 simulcast from a 1280×720 fake camera. The focused split
-// decodes the customer's full layer, the others the low one. An
+// decodes the customer's full layer, the others the low one; a focus change switches both. An
 // unfocused customer who speaks lights its split (Janus's audio levels): Chromium's fake
 // microphone beeps on every page, so the other customers' microphones are muted for that part.
 import { expect } from '@open-wc/testing';
@@ -39,7 +39,7 @@ function customerMic(c: SeatCaller): MediaStreamTrack | undefined {
 }
 
 describe('issue 13: focus-aware media with a real Janus', () => {
-  it('the focused split receives the high simulcast layer and the others the low; an unfocused customer who speaks lights the split', async function () {
+  it('the focused split receives the high simulcast layer and the others the low; a focus change switches both; an unfocused customer who speaks lights the split', async function () {
     this.timeout(180_000);
     // Every element in view: Chromium decodes no frames of a video it does not show.
     await setViewport({ width: 1600, height: 1000 });
@@ -90,10 +90,17 @@ describe('issue 13: focus-aware media with a real Janus', () => {
       throw new Error(`${e.message}: decoded widths ${layers()}`);
     });
 
-    // A focus change asks Janus for the other layers (the fake-adapter test proves the requests);
-    // Janus switches at the next keyframe of the new layer, and Janus 1.1's keyframe request does
-    // not reliably get one from every layer of Chromium's simulcast encoder, so the switch itself
-    // is not asserted here yet (issue 13's note).
+    // Focus to split 0: it goes up to the full layer, split 2 down to the low one.
+    await seat.store!.focus(0);
+    await waitFor(() => high(0) && low(2), 'focus to split 0: it goes high, split 2 low', 30_000).catch((e) => {
+      throw new Error(`${e.message}: decoded widths ${layers()}`);
+    });
+    expect(low(1), 'split 1 stays low').to.equal(true);
+    // And back, through the split's own control.
+    await clickWhenEnabled(splitEl(seat, 2), 'focus');
+    await waitFor(() => high(2) && low(0), 'focus back to split 2: it goes high, split 0 low', 30_000).catch((e) => {
+      throw new Error(`${e.message}: decoded widths ${layers()}`);
+    });
 
     // Only Bo (split 1, not in focus) speaks: the others' microphones are muted.
     for (const c of [callers[0]!, callers[2]!]) {
