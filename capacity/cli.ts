@@ -12,6 +12,13 @@ import { capacityChart } from './chart.js';
 import { distNames, type DistName } from './distributions.js';
 import { plan, type PlanOptions, type PlanRow } from './search.js';
 
+/**
+ * The strategy that serves the return policy best (README "Capacity planning"), the default
+ * when it is on, in the planner and in the server (server/cli.ts).
+ */
+export { RETURN_POLICY_STRATEGY } from '../core/strategies.js';
+import { RETURN_POLICY_STRATEGY } from '../core/strategies.js';
+
 const HELP = `Usage: npm run capacity -- [options]
 
 Workload (minutes are means; durations follow --dist, arrivals are Poisson)
@@ -24,6 +31,9 @@ Plan
   --splits LIST         split counts, e.g. 1-8 or 1,2,4 (default 1-8)
   --target P/S          service level: P% of calls answered within S seconds (default 80/20)
   --max-return-wait S   also keep the p90 in-service wait at or under S seconds
+  --return-pool-after S plan every row with the return policy on (R23): a request that waited
+                        S seconds while its own agent talks moves to a free agent; the strategy
+                        then defaults to ${RETURN_POLICY_STRATEGY}
   --strategy NAME       dispatch strategy: ${strategyNames().join(', ')} (default least-busy)
   --agent-order NAME    what a free agent does first: ${agentOrders.join(', ')} (default ring-first)
   --hours H             simulated hours measured, after a 30-minute warm-up (default 8)
@@ -75,6 +85,7 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
       splits: { type: 'string' },
       target: { type: 'string' },
       'max-return-wait': { type: 'string' },
+      'return-pool-after': { type: 'string' },
       hours: { type: 'string' },
       seed: { type: 'string' },
       strategy: { type: 'string' },
@@ -91,7 +102,9 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
   if (!tm || Number(tm[1]) <= 0 || Number(tm[1]) >= 100) throw new UsageError('--target must be P/S, e.g. 80/20 (P% within S seconds, 0 < P < 100)');
   const dist = (values.dist ?? 'exp') as DistName;
   if (!distNames.includes(dist)) throw new UsageError(`--dist must be one of: ${distNames.join(', ')}`);
-  const strategy = values.strategy ?? 'least-busy';
+  const returnPool = values['return-pool-after'];
+  const returnPoolAfterSec = returnPool === undefined ? undefined : num('return-pool-after', returnPool, 0, 0.001, 86_400);
+  const strategy = values.strategy ?? (returnPoolAfterSec !== undefined ? RETURN_POLICY_STRATEGY : 'least-busy');
   if (!strategyNames().includes(strategy)) throw new UsageError(`--strategy must be one of: ${strategyNames().join(', ')}`);
   const agentOrder = (values['agent-order'] ?? 'ring-first') as AgentOrder;
   if (!agentOrders.includes(agentOrder)) throw new UsageError(`--agent-order must be one of: ${agentOrders.join(', ')}`);
@@ -112,6 +125,7 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
     seed: Math.trunc(num('seed', values.seed, 1, 0)),
     strategy,
     agentOrder,
+    ...(returnPoolAfterSec !== undefined ? { returnPoolAfterSec } : {}),
     json: values.json ?? false,
     svg: values.svg ?? null,
     compare: values.compare ?? false,
@@ -136,11 +150,12 @@ export function jsonRow(r: PlanRow, strategy: string) {
     met: r.met,
     calls: r.calls,
     strategy,
+    ownAgentShare: r3(r.ownAgentShare),
   };
 }
 
 export function table(rows: PlanRow[]): string {
-  const head = ['splits', 'agents', 'service level', 'occupancy', 'in-service wait mean', 'p90', 'customers/agent'];
+  const head = ['splits', 'agents', 'service level', 'occupancy', 'in-service wait mean', 'p90', 'customers/agent', 'own agent'];
   const body = rows.map((r) => [
     String(r.splits),
     `${r.agents}${r.met ? '' : ' (not met)'}`,
@@ -149,6 +164,7 @@ export function table(rows: PlanRow[]): string {
     `${r.inServiceWaitMeanSec.toFixed(0)} s`,
     `${r.inServiceWaitP90Sec.toFixed(0)} s`,
     r.customersPerAgent.toFixed(1),
+    `${(r.ownAgentShare * 100).toFixed(0)}%`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
@@ -160,6 +176,7 @@ function describe(o: CliOptions): string {
   return (
     `${o.ratePerHour} calls/h; talk ${o.talkMin} min, upload ${o.uploadMin} min, closing talk ${o.talk2Min} min (${o.dist}); ` +
     `target ${t.level * 100}% within ${t.withinSec} s${t.maxReturnWaitSec !== undefined ? `, p90 in-service wait ≤ ${t.maxReturnWaitSec} s` : ''}; ` +
+    (o.returnPoolAfterSec !== undefined ? `return policy after ${o.returnPoolAfterSec} s; ` : '') +
     `${o.hours} h simulated, seed ${o.seed}`
   );
 }

@@ -29,6 +29,8 @@ export interface PlanOptions extends Workload {
   seed: number;
   strategy: string | DispatchStrategy;
   agentOrder?: AgentOrder;
+  /** R23: plan with the return policy on, after this many seconds (undefined: off). */
+  returnPoolAfterSec?: number;
 }
 
 export interface PlanRow extends SimResult {

@@ -13,6 +13,7 @@ import type { Effect } from '../core/effects.js';
 import type { EngineEvent } from '../core/events.js';
 import { Heap } from '../core/heap.js';
 import { checkInvariants } from '../core/invariants.js';
+import { validateQueueConfig } from '../core/queue-config.js';
 import type { DispatchStrategy } from '../core/strategies.js';
 import { nextAction, type AgentOrder, type SimAgent } from './agent-model.js';
 import { prng, quantile, sampler, type DistName } from './distributions.js';
@@ -43,6 +44,11 @@ export interface SimOptions extends Workload {
   agentOrder?: AgentOrder;
   /** Check the engine's invariants (core/invariants.ts) after every event; slow, for tests. */
   checkInvariants?: boolean;
+  /**
+   * R23, the return policy: a request (R18) that waited this many seconds while the customer's
+   * own agent talks to someone else moves to a free agent. Undefined: off.
+   */
+  returnPoolAfterSec?: number;
 }
 
 export interface SimResult {
@@ -64,6 +70,8 @@ export interface SimResult {
   customersPerAgent: number;
   /** Engine events applied. */
   events: number;
+  /** Share (0–1) of returns (R18 requests answered) served by the customer's own agent (R23). */
+  ownAgentShare: number;
 }
 
 export interface Customer {
@@ -115,8 +123,10 @@ export function simulate(opts: SimOptions, customers?: Customer[]): SimResult {
   const list = customers ?? makeCustomers(opts, opts.hours, opts.warmupMin ?? 30, opts.seed);
   const byId = new Map(list.map((c) => [c.id, c]));
   const order = opts.agentOrder ?? 'ring-first';
+  // R23: the claims queue with the return policy on (no skills: everyone serves it).
+  const queues = opts.returnPoolAfterSec === undefined ? null : validateQueueConfig({ queues: { claims: { returnPoolAfterMs: Math.max(1, Math.round(opts.returnPoolAfterSec * 1000)) } } });
   const engine = new Engine({
-    config: { ringTimeoutMs: RING_TIMEOUT_MS, wrapupMs: 0, ...(typeof opts.strategy === 'string' ? { strategy: opts.strategy } : {}) },
+    config: { ringTimeoutMs: RING_TIMEOUT_MS, wrapupMs: 0, queues, ...(typeof opts.strategy === 'string' ? { strategy: opts.strategy } : {}) },
     ...(typeof opts.strategy === 'string' ? {} : { strategy: opts.strategy }),
   });
 
@@ -132,6 +142,10 @@ export function simulate(opts: SimOptions, customers?: Customer[]): SimResult {
   let inTime = 0;
   const waits: number[] = [];
   const returnWaits: number[] = [];
+  let returns = 0;
+  let ownReturns = 0;
+  /** Customers past their first conversation: a returning offer (R23) is their closing talk. */
+  const talkedOnce = new Set<string>();
   let talkMs = 0;
   let connectedMs = 0;
   let ended = 0;
@@ -181,6 +195,10 @@ export function simulate(opts: SimOptions, customers?: Customer[]): SimResult {
         waits.push(wait);
         if (rec.answeredAt !== null && wait <= withinMs) inTime++;
         for (const w of rec.returnWaitsMs) returnWaits.push(w);
+        if (rec.returnWaitsMs.length > 0) {
+          returns++;
+          if ((rec.seats?.length ?? 1) <= 1) ownReturns++;
+        }
         return;
       }
       default:
@@ -211,7 +229,8 @@ export function simulate(opts: SimOptions, customers?: Customer[]): SimResult {
       const customer = byId.get(action.customerId)!;
       if (action.kind === 'answer') apply({ type: 'agent-answer', seatId: agent.seatId, split: action.split, now });
       else apply({ type: 'agent-focus', seatId: agent.seatId, split: action.split, now });
-      startTalk(agent, customer, action.kind === 'answer' ? 1 : 2, action.split, now);
+      // An answered offer is a first talk, unless it is a returning customer handed over (R23).
+      startTalk(agent, customer, action.kind === 'answer' && !talkedOnce.has(customer.id) ? 1 : 2, action.split, now);
     }
   };
 
@@ -248,6 +267,7 @@ export function simulate(opts: SimOptions, customers?: Customer[]): SimResult {
         const { customer, phase } = agent.talk!;
         const split = agent.talkingOn!;
         endTalk(agent, now);
+        talkedOnce.add(customer.id);
         if (phase === 1 && customer.uploadMs > 0) {
           // The customer goes off to upload; the agent is free and looks at its seat.
           heap.push({ at: now + customer.uploadMs, seq: seq++, kind: 'upload-end', customer });
@@ -279,6 +299,7 @@ export function simulate(opts: SimOptions, customers?: Customer[]): SimResult {
     occupancy: talkMs / agentMs,
     customersPerAgent: connectedMs / agentMs,
     events,
+    ownAgentShare: returns ? ownReturns / returns : 1,
   };
 }
 

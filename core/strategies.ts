@@ -70,6 +70,12 @@ export const threshold: DispatchStrategy = {
   holdBack: (seat, f) => seat.focus !== null || f.openRequests > 0,
 };
 
+/**
+ * R23: the strategy the return policy is paired with by default (server and planner) when a
+ * queue turns it on; see the capacity planner's table in the README for why.
+ */
+export const RETURN_POLICY_STRATEGY = 'threshold';
+
 const builtIn = new Map<string, DispatchStrategy>(
   [leastBusy, longestIdle, roundRobin, fillFirst, holdOnRequest, threshold].map((s) => [s.name, s]),
 );

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseQueueConfig, type QueueConfig } from '../core/queue-config.js';
-import { strategyNames } from '../core/strategies.js';
+import { RETURN_POLICY_STRATEGY, strategyNames } from '../core/strategies.js';
 import { DEFAULT_JANUS_URL, type ServerOptions } from './config.js';
 import { LIMIT_FLAGS, limitsFromFlags } from './limits.js';
 import { startServer } from './server.js';
@@ -38,7 +38,7 @@ const FLAGS: Flag[] = [
   { name: 'wrapup-ms', kind: 'int', help: 'R11: wrap-up after a call (default 0)' },
   { name: 'reconnect-grace-ms', kind: 'int', help: 'R15: how long an agent may be gone (default 15000)' },
   { name: 'caller-grace-ms', kind: 'int', help: 'R16: how long a customer may be gone (default 15000)' },
-  { name: 'strategy', kind: 'string', help: `R5: dispatch strategy (${strategyNames().join(', ')}; default least-busy)` },
+  { name: 'strategy', kind: 'string', help: `R5: dispatch strategy (${strategyNames().join(', ')}; default least-busy, or ${RETURN_POLICY_STRATEGY} when a --queues queue turns the return policy on)` },
   { name: 'queues', kind: 'string', help: 'R19–R23: the queue configuration, a JSON file (skills, priority, overflow, callback, wrap-up codes, return policy); checked at start. Without it: any queue name, no skills' },
   // Security and reliability limits (limits.ts)
   ...LIMIT_FLAGS,
@@ -120,6 +120,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions 
     throw new UsageError(`--strategy must be one of: ${strategyNames().join(', ')}`);
   const queuesFile = s('queues');
   const queues = queuesFile === undefined ? undefined : loadQueues(queuesFile);
+  // R23: the return policy needs agents who are free right now; threshold keeps them so (README).
+  const returnPolicy = queues !== undefined && Object.values(queues.queues).some((q) => q.returnPoolAfterMs !== null);
   const janusUrl = s('janus-url');
   const janusUrls = lists.get('janus-url') ?? [];
   for (const u of janusUrls)
@@ -180,7 +182,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions 
       wrapupMs: n('wrapup-ms'),
       reconnectGraceMs: n('reconnect-grace-ms'),
       callerGraceMs: n('caller-grace-ms'),
-      strategy,
+      strategy: strategy ?? (returnPolicy ? RETURN_POLICY_STRATEGY : undefined),
       queues,
     } as ServerOptions['engine'],
   };

@@ -14,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { SeatView } from '../../core/protocol.js';
 import { Auth } from '../../server/auth.js';
+import { parseCli } from '../../server/cli.js';
 import { validateQueueConfig } from '../../core/queue-config.js';
 import { Client, eventually, SECRET, split, startHarness } from './helpers.js';
 
@@ -72,6 +73,21 @@ describe('--queues at start', () => {
     assert.equal(code, 2, out);
     assert.match(out, /--queues .*missing\.json: cannot be read \(ENOENT\)/);
   });
+});
+
+test('R23: with a queue that turns the return policy on, the strategy defaults to threshold; --strategy still wins; without it least-busy', () => {
+  const on = queueFile('return.json', { queues: { claims: { returnPoolAfterMs: 60_000 } } });
+  const off = queueFile('plain.json', { queues: { claims: {} } });
+  const engine = (argv: string[]) => {
+    const o = parseCli(['--demo', ...argv], {});
+    assert.ok(o !== 'help');
+    return o.engine!;
+  };
+  assert.equal(engine(['--queues', on]).strategy, 'threshold');
+  assert.equal(engine(['--queues', on, '--strategy', 'least-busy']).strategy, 'least-busy');
+  assert.equal(engine(['--queues', off]).strategy, undefined);
+  assert.equal(engine([]).strategy, undefined);
+  assert.equal(engine(['--queues', on]).queues?.queues['claims']?.returnPoolAfterMs, 60_000);
 });
 
 describe('a server with a queue file', () => {
