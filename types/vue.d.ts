@@ -10,8 +10,13 @@ import type { SeatSplit } from '../dist/types/components/seat-split/seat-split.j
 import type { SeatCaller } from '../dist/types/components/seat-caller/seat-caller.js';
 
 type SeatEventName = Extract<keyof HTMLElementEventMap, `seat-${string}`>;
-/** `@seat-answer` in a template is the `onSeat-answer` prop to vue-tsc. */
-type Events = { [K in SeatEventName as `on${Capitalize<K>}`]?: (e: HTMLElementEventMap[K]) => void };
+/** `seat-call-change` → `SeatCallChange`. */
+type Pascal<S extends string> = S extends `${infer A}-${infer B}` ? `${Capitalize<A>}${Pascal<B>}` : Capitalize<S>;
+/**
+ * `@seat-answer` in a template is the `onSeatAnswer` prop to vue-tsc (camelized, as Vue's compiler
+ * names it); `onSeat-answer` is the same listener in a render function's props.
+ */
+type Events = { [K in SeatEventName as `on${Pascal<K>}` | `on${Capitalize<K>}`]?: (e: HTMLElementEventMap[K]) => void };
 type Element<E, P extends keyof E, A = {}> = DefineComponent<Partial<Pick<E, P>> & A & Events>;
 
 declare module 'vue' {

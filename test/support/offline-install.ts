@@ -72,6 +72,13 @@ function locate(lock: Lock, from: string, name: string): string | undefined {
   }
 }
 
+const REGISTRY = (process.env.npm_config_registry ?? 'https://registry.npmjs.org/').replace(/\/?$/, '/');
+
+/** Where the registry keeps a version's tarball: `<registry>/@scope/name/-/name-1.2.3.tgz`. */
+function tarballUrl(name: string, version: string): string {
+  return `${REGISTRY}${name}/-/${name.slice(name.indexOf('/') + 1)}-${version}.tgz`;
+}
+
 /**
  * The lock file of an app that depends on `deps` (names resolved as the repository resolved
  * them) and on the given tarballs, which sit next to it in the app folder.
@@ -105,6 +112,9 @@ export function appLock(appName: string, deps: string[], tarballs: Packed[]): { 
     }
     if (packages[at]) continue;
     const { dev: _d, devOptional: _o, peer: _p, ...entry } = lock.packages[at]!;
+    // Entries without `resolved` make npm ask for the package's metadata first, which the cache may
+    // not hold in the form `--offline` wants; the tarball's registry URL needs nothing but the cache.
+    if (!entry.resolved && entry.version && entry.integrity) entry.resolved = tarballUrl(typeof entry.name === 'string' ? entry.name : at.slice(at.lastIndexOf('node_modules/') + 13), entry.version);
     packages[at] = entry;
     for (const n of Object.keys(entry.dependencies ?? {})) todo.push([at, n, false]);
     for (const n of Object.keys(entry.optionalDependencies ?? {})) todo.push([at, n, true]);
