@@ -31,7 +31,7 @@ describe('packages (npm pack, installed offline into fresh folders)', () => {
     for (const dep of NODE_ONLY) assert.ok(!existsSync(join(modules, dep)), `${dep} is not installed with the elements`);
     assert.ok(!existsSync(join(modules, '.bin', 'multi-seat-server')), 'the elements package has no server bin');
     const pkg = join(modules, 'multi-seat');
-    for (const file of ['LICENSE', 'CHANGELOG.md', 'custom-elements.json', 'web-types.json', 'vscode.html-custom-data.json', 'types/react.d.ts', 'types/vue.d.ts', 'themes/dark.css', 'dist/multi-seat.js', 'dist/types/components/index.d.ts']) {
+    for (const file of ['LICENSE', 'CHANGELOG.md', 'custom-elements.json', 'web-types.json', 'vscode.html-custom-data.json', 'types/react.d.ts', 'types/vue.d.ts', 'themes/dark.css', 'themes/auto.css', 'dist/multi-seat.js', 'dist/types/components/index.d.ts']) {
       assert.ok(existsSync(join(pkg, file)), `the package ships ${file}`);
     }
     for (const dir of ['server', 'bin', 'core']) assert.ok(!existsSync(join(pkg, dir)), `the package does not ship ${dir}/`);
