@@ -44,6 +44,23 @@ export interface MediaInfo {
    * participants. Sent with `token`.
    */
   party?: string;
+  /**
+   * STUN/TURN servers for this party's PeerConnections to `server` (RTCIceServer's shape), when
+   * the control center is given some (`--ice-servers`). TURN entries carry short-lived
+   * credentials minted for this party (TURN REST style), fresh on every `hello`. Absent: the
+   * client uses its own (none by default: Janus's host candidates only).
+   */
+  iceServers?: IceServer[];
+}
+
+/** One STUN or TURN server, as `RTCIceServer` (core has no DOM types). */
+export interface IceServer {
+  /** `stun:`, `stuns:`, `turn:` or `turns:` URLs, e.g. `turn:turn.example.com:3478?transport=udp`. */
+  urls: string | string[];
+  /** TURN only: for minted credentials `<expiry unix seconds>:<party>`. */
+  username?: string;
+  /** TURN only: the password (minted: base64 HMAC-SHA1 of `username` with the shared secret). */
+  credential?: string;
 }
 
 export interface CustomerRef {
