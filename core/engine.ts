@@ -831,13 +831,13 @@ export class Engine implements ViewSource {
       case 'overflow': {
         // R20: the call's reach widens; dispatch runs after this event.
         const call = this.calls.get(action.callId);
-        if (call && call.answeredAt === null) call.overflowStep = Math.max(call.overflowStep ?? 0, action.step + 1);
+        if (call) call.overflowStep = Math.max(call.overflowStep ?? 0, action.step + 1);
         return;
       }
       case 'callback': {
         // R21: waited the queue's longest: the customer is offered a callback instead.
         const call = this.calls.get(action.callId);
-        if (!call || call.place !== 'queued' || call.answeredAt !== null || call.callback) return;
+        if (!call || call.place !== 'queued' || call.callback) return;
         call.callback = 'offered';
         return this.touchCall(call);
       }

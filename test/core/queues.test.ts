@@ -200,6 +200,21 @@ describe('R20 overflow', () => {
     assert.equal(h.states('junior')[0], 'ringing');
   });
 
+  test('R20: a call blind-transferred to a queue (R14) gets that queue\'s steps, counted from the transfer', () => {
+    const h = harness({ front: {}, claims: { skills: { claims: 4 }, overflow: [{ afterMs: 10_000, skills: { claims: 1 } }] } });
+    skilled(h, 'A', { claims: 1 }, 2);
+    h.customer('a', 'front');
+    h.answer('A', 0);
+    h.advance(60_000);
+    h.transfer('A', 0, { queue: 'claims' });
+    assert.equal(h.customerState('a'), 'queued', 'A lacks claims 4');
+    h.advance(9_999);
+    assert.equal(h.customerState('a'), 'queued');
+    h.advance(1);
+    assert.equal(h.customerState('a'), 'ringing');
+    assert.equal(h.callOn('A', 0), h.engine.customer('a')!.callId);
+  });
+
   test('R20: the overflow timers are engine timers, cancelled when the call is answered', () => {
     const h = harness({ claims: { overflow: [{ afterMs: 10_000, addQueues: ['b'] }], callbackAfterMs: 20_000 }, b: {} });
     h.customer('a', 'claims');
