@@ -3,6 +3,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { repeat } from 'lit/directives/repeat.js';
+import { styleMap } from 'lit/directives/style-map.js';
 import type { ConnectionStatus } from '../../core/control-client.js';
 import type { MediaAdapter } from '../../core/media-adapter.js';
 import { MAX_SPLITS } from '../../core/protocol.js';
@@ -24,6 +25,7 @@ export type { MediaAdapterFactory } from '../media/janus-factory.js';
 import type { RingOption, SeatSplit } from '../seat-split/seat-split.component.js';
 import '../seat-split/seat-split.js';
 import styles from './multi-seat.styles.js';
+import { GridFitController } from './grid-fit-controller.js';
 import { deriveSeatEvents } from './seat-events.js';
 
 /** Every part of `<seat-split>`, passed out through `<multi-seat>` under the same names. */
@@ -125,7 +127,7 @@ function keyboardOwner(e: KeyboardEvent): MultiSeat | null {
  * @attr server - The control center's WebSocket URL (`ws://host:port`; `/v1/agent` is added), or several separated by spaces (`wss://a wss://b`), tried in turn when one fails or drops. Without it the seat runs on the in-browser simulator.
  * @attr token - The agent's JWT. On the simulator (no `server`) it is read as the seat id (default `seat-1`).
  * @attr splits - How many panes, 1–8 (default 2; R1). Changed on a signed-in seat: with every split idle the seat signs out and in again with the new count, ready again if it was ready (a not-ready reason is kept too); with a call on the seat the change is refused (`seat-error` with code `splits-busy`) and `splits` is set back to the live count. A seat signing in again within its grace period keeps its old count (the control center's rule): `seat-error` with code `splits-kept`, and `splits` set to that count.
- * @attr layout - `grid` (default), `row` or `stack`.
+ * @attr layout - `grid` (default): the most even grid for the element's box, every split on screen (give the element a height and every split fits in it); `focus`: the focused split large, the others in a strip; `row`: one row, scrolling sideways; `stack`: one column. A ringing split, or one whose customer asks for the agent, is scrolled into view in `row` and `stack`.
  * @attr lang - `en` or `zh-CN`; default: the nearest `lang` up the page.
  * @attr keyboard - `on` (default) or `off`: Alt+1…8 focus a split, Alt+A answers, Alt+H hangs up the focused split (through `seat-before-hangup`). Keys typed in an input, textarea, select or contenteditable (also inside a shadow root) are left alone. With several seats on a page, the one holding the page's focus reacts, or the first one when the focus is outside every seat.
  * @attr preview - `on` (default) or `off`: show a ringing call's video, muted, before answering.
@@ -196,7 +198,7 @@ export class MultiSeat extends SeatElement {
   @property() token?: string;
   /** 1–8; anything else shows a configuration message. A change during a call is refused and set back (see the `splits` attribute). */
   @property() splits: string | number = 2;
-  @property({ reflect: true }) layout: 'grid' | 'row' | 'stack' = 'grid';
+  @property({ reflect: true }) layout: 'grid' | 'focus' | 'row' | 'stack' = 'grid';
   @property({ reflect: true }) override lang!: string;
   @property() keyboard: 'on' | 'off' = 'on';
   @property() preview: 'on' | 'off' = 'on';
@@ -275,6 +277,11 @@ export class MultiSeat extends SeatElement {
   constructor() {
     super();
     new TickController(this, () => this.bar.value.connection.state === 'reconnecting');
+    new GridFitController(
+      this,
+      () => this.renderRoot.querySelector<HTMLElement>('.splits'),
+      () => ({ count: this.bar.value.splits || this.splitCount() || 1, grid: this.layout !== 'row' }),
+    );
     this.addEventListener('seat-error', (e) => {
       if (e.detail.source === 'command' && e.composedPath()[0] !== this) this.commandError = e.detail;
     });
@@ -329,6 +336,28 @@ export class MultiSeat extends SeatElement {
     this.seatStates.set(live && b.seatId ? (b.ready ? 'ready' : 'not-ready') : null, 'readiness');
     this.seatStates.toggle('ringing', live && b.ringing);
     this.seatStates.toggle('attention', live && b.attention);
+    this.revealCalling();
+  }
+
+  /**
+   * A ringing split, or one whose customer asks for the agent (R18), is never out of sight: where
+   * the panes scroll (`row`, `stack` in a short box) it is scrolled into the container's view.
+   * Only the container scrolls, never the CRM's page.
+   */
+  private revealCalling(): void {
+    const box = this.renderRoot.querySelector<HTMLElement>('.splits');
+    if (!box || (box.scrollWidth <= box.clientWidth && box.scrollHeight <= box.clientHeight)) return;
+    // From the store, not the panes' data-state: they update after this element does.
+    const splits = this.session.store?.getState().seat?.splits ?? [];
+    const calling = splits.find((s) => s.state === 'ringing') ?? splits.find((s) => s.state === 'connected' && s.call?.attention);
+    const pane = calling ? box.querySelectorAll<HTMLElement>('seat-split')[calling.index] : undefined;
+    if (!pane) return;
+    const b = box.getBoundingClientRect();
+    const p = pane.getBoundingClientRect();
+    if (p.left < b.left) box.scrollLeft -= b.left - p.left;
+    else if (p.right > b.right) box.scrollLeft += p.right - b.right;
+    if (p.top < b.top) box.scrollTop -= b.top - p.top;
+    else if (p.bottom > b.bottom) box.scrollTop += p.bottom - b.bottom;
   }
 
   /**
@@ -533,7 +562,7 @@ export class MultiSeat extends SeatElement {
             <button part="button dismiss" @click=${() => (this.commandError = null)}>${t.term('dismiss')}</button>
           </div>`
         : nothing}
-      <div part="splits" class="splits">
+      <div part="splits" class="splits" style=${styleMap({ '--_strip': String(Math.max(1, count - 1)) })}>
         ${repeat(
           Array.from({ length: count }, (_, i) => i),
           (i) => i,

@@ -7,6 +7,7 @@ export default [
     :host {
       display: block;
       min-width: 0;
+      min-height: 0;
     }
     .pane {
       position: relative;
@@ -83,6 +84,10 @@ export default [
     }
     .stage {
       --_self-view-width: 28%;
+      /* In a seat that fits its panes to its height the video takes what the pane leaves. */
+      flex: 1 1 auto;
+      aspect-ratio: var(--_stage-aspect, 4 / 3);
+      min-height: var(--_stage-min-height, auto);
     }
     .remote-video {
       width: 100%;
