@@ -11,6 +11,7 @@ import { agentOrders, type AgentOrder } from './agent-model.js';
 import { capacityChart } from './chart.js';
 import { distNames, type DistName } from './distributions.js';
 import { plan, type PlanOptions, type PlanRow } from './search.js';
+import type { SkillGroup } from './simulate.js';
 
 /**
  * The strategy that serves the return policy best (README "Capacity planning"), the default
@@ -34,6 +35,8 @@ Plan
   --return-pool-after S plan every row with the return policy on (R23): a request that waited
                         S seconds while its own agent talks moves to a free agent; the strategy
                         then defaults to ${RETURN_POLICY_STRATEGY}
+  --group SKILL:C:A     a skills group (R19): C% of the calls need SKILL, which A% of the agents
+                        have (at least one); repeat for several groups
   --strategy NAME       dispatch strategy: ${strategyNames().join(', ')} (default least-busy)
   --agent-order NAME    what a free agent does first: ${agentOrders.join(', ')} (default ring-first)
   --hours H             simulated hours measured, after a 30-minute warm-up (default 8)
@@ -86,6 +89,7 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
       target: { type: 'string' },
       'max-return-wait': { type: 'string' },
       'return-pool-after': { type: 'string' },
+      group: { type: 'string', multiple: true },
       hours: { type: 'string' },
       seed: { type: 'string' },
       strategy: { type: 'string' },
@@ -126,12 +130,28 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
     strategy,
     agentOrder,
     ...(returnPoolAfterSec !== undefined ? { returnPoolAfterSec } : {}),
+    ...(values.group?.length ? { groups: parseGroups(values.group) } : {}),
     json: values.json ?? false,
     svg: values.svg ?? null,
     compare: values.compare ?? false,
   };
   if (o.ratePerHour * o.hours > 2_000_000) throw new UsageError('--rate × --hours is too large (over 2 million calls)');
   return o;
+}
+
+/** `--group zh:20:25` → 20 % of calls need `zh`, 25 % of agents have it. */
+export function parseGroups(list: string[]): SkillGroup[] {
+  const groups = list.map((g) => {
+    const m = /^([^:\s]{1,64}):(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(g.trim());
+    if (!m) throw new UsageError(`--group must be SKILL:CALLS%:AGENTS%, e.g. zh:20:25, not "${g}"`);
+    const callShare = Number(m[2]) / 100;
+    const agentShare = Number(m[3]) / 100;
+    if (callShare <= 0 || callShare > 1 || agentShare <= 0 || agentShare > 1) throw new UsageError(`--group ${g}: both shares must be above 0 and at most 100`);
+    return { skill: m[1]!, callShare, agentShare };
+  });
+  if (new Set(groups.map((g) => g.skill)).size !== groups.length) throw new UsageError('--group: each skill once');
+  if (groups.reduce((s, g) => s + g.callShare, 0) > 1) throw new UsageError('--group: the call shares add up to more than 100');
+  return groups;
 }
 
 const r1 = (n: number) => Math.round(n * 10) / 10;
@@ -177,6 +197,7 @@ function describe(o: CliOptions): string {
     `${o.ratePerHour} calls/h; talk ${o.talkMin} min, upload ${o.uploadMin} min, closing talk ${o.talk2Min} min (${o.dist}); ` +
     `target ${t.level * 100}% within ${t.withinSec} s${t.maxReturnWaitSec !== undefined ? `, p90 in-service wait ≤ ${t.maxReturnWaitSec} s` : ''}; ` +
     (o.returnPoolAfterSec !== undefined ? `return policy after ${o.returnPoolAfterSec} s; ` : '') +
+    (o.groups?.length ? `skills groups ${o.groups.map((g) => `${g.skill} (${g.callShare * 100}% of calls, ${g.agentShare * 100}% of agents)`).join(', ')}; ` : '') +
     `${o.hours} h simulated, seed ${o.seed}`
   );
 }

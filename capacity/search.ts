@@ -9,7 +9,7 @@
  * and from Erlang C for the whole call on one split as a first upper guess, then bisects.
  */
 import { erlangCAgents } from './erlang.js';
-import { makeCustomers, simulate, type Customer, type SimOptions, type SimResult, type Workload } from './simulate.js';
+import { makeCustomers, simulate, type Customer, type SimOptions, type SimResult, type SkillGroup, type Workload } from './simulate.js';
 import type { AgentOrder } from './agent-model.js';
 import type { DispatchStrategy } from '../core/strategies.js';
 
@@ -31,6 +31,8 @@ export interface PlanOptions extends Workload {
   agentOrder?: AgentOrder;
   /** R23: plan with the return policy on, after this many seconds (undefined: off). */
   returnPoolAfterSec?: number;
+  /** R19: skills groups (a share of calls needs a skill a share of agents has). */
+  groups?: SkillGroup[];
 }
 
 export interface PlanRow extends SimResult {

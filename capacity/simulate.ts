@@ -49,6 +49,19 @@ export interface SimOptions extends Workload {
    * own agent talks to someone else moves to a free agent. Undefined: off.
    */
   returnPoolAfterSec?: number;
+  /**
+   * Skills groups (R19): a share of the calls needs a skill (their queue requires it at level 1)
+   * that only a share of the agents has. Other calls go to any agent.
+   */
+  groups?: SkillGroup[];
+}
+
+export interface SkillGroup {
+  skill: string;
+  /** Share of calls, 0–1, that need the skill. */
+  callShare: number;
+  /** Share of agents, 0–1, that have it (at least one agent). */
+  agentShare: number;
 }
 
 export interface SimResult {
@@ -123,8 +136,28 @@ export function simulate(opts: SimOptions, customers?: Customer[]): SimResult {
   const list = customers ?? makeCustomers(opts, opts.hours, opts.warmupMin ?? 30, opts.seed);
   const byId = new Map(list.map((c) => [c.id, c]));
   const order = opts.agentOrder ?? 'ring-first';
-  // R23: the claims queue with the return policy on (no skills: everyone serves it).
-  const queues = opts.returnPoolAfterSec === undefined ? null : validateQueueConfig({ queues: { claims: { returnPoolAfterMs: Math.max(1, Math.round(opts.returnPoolAfterSec * 1000)) } } });
+  // R23: the claims queue with the return policy on; R19: one queue per skills group.
+  const groups = opts.groups ?? [];
+  const policy = opts.returnPoolAfterSec === undefined ? {} : { returnPoolAfterMs: Math.max(1, Math.round(opts.returnPoolAfterSec * 1000)) };
+  const queues =
+    opts.returnPoolAfterSec === undefined && groups.length === 0
+      ? null
+      : validateQueueConfig({ queues: Object.fromEntries([['claims', policy], ...groups.map((g) => [`claims-${g.skill}`, { ...policy, skills: { [g.skill]: 1 } }])]) });
+  // Which calls need which group's skill: drawn from the seed alone, in arrival order.
+  const pick = prng(opts.seed * 2 + 3);
+  const queueOf = new Map<string, string>();
+  for (const c of list) {
+    let u = pick();
+    let queue = 'claims';
+    for (const g of groups) {
+      if (u < g.callShare) {
+        queue = `claims-${g.skill}`;
+        break;
+      }
+      u -= g.callShare;
+    }
+    queueOf.set(c.id, queue);
+  }
   const engine = new Engine({
     config: { ringTimeoutMs: RING_TIMEOUT_MS, wrapupMs: 0, queues, ...(typeof opts.strategy === 'string' ? { strategy: opts.strategy } : {}) },
     ...(typeof opts.strategy === 'string' ? {} : { strategy: opts.strategy }),
@@ -239,7 +272,10 @@ export function simulate(opts: SimOptions, customers?: Customer[]): SimResult {
     const agent: Agent = { seatId: `a${i}`, view: null, talkingOn: null, talk: null };
     agents.push(agent);
     agentById.set(agent.seatId, agent);
-    apply({ type: 'agent-hello', seatId: agent.seatId, splits: opts.splits, now: 0 });
+    // R19: the first ⌈share × agents⌉ agents have a group's skill.
+    const skills: Record<string, number> = {};
+    for (const g of groups) if (i < Math.max(1, Math.ceil(g.agentShare * opts.agents))) skills[g.skill] = 1;
+    apply({ type: 'agent-hello', seatId: agent.seatId, splits: opts.splits, skills, now: 0 });
     apply({ type: 'agent-ready', seatId: agent.seatId, now: 0 });
   }
   woken.clear();
@@ -252,7 +288,7 @@ export function simulate(opts: SimOptions, customers?: Customer[]): SimResult {
     switch (ev.kind) {
       case 'arrive':
         apply({ type: 'caller-hello', customerId: ev.customer.id, now });
-        apply({ type: 'caller-call', customerId: ev.customer.id, queue: 'claims', name: null, priority: 0, now });
+        apply({ type: 'caller-call', customerId: ev.customer.id, queue: queueOf.get(ev.customer.id)!, name: null, priority: 0, now });
         break;
       case 'timer':
         if (timerGen.get(ev.key) !== ev.gen) break;

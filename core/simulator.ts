@@ -121,8 +121,8 @@ export class Simulator {
     });
   }
 
-  /** Signs a seat in with N splits and returns its client. */
-  agent(seatId: string, splits: number): ControlClient<AgentMessage> & { setOnline(up: boolean): void } {
+  /** Signs a seat in with N splits (and R19 skills, as its token would carry) and returns its client. */
+  agent(seatId: string, splits: number, skills?: Record<string, number>): ControlClient<AgentMessage> & { setOnline(up: boolean): void } {
     this.agents.get(seatId)?.close();
     const client: SimClient<AgentMessage> = new SimClient<AgentMessage>(
       'agent',
@@ -136,7 +136,7 @@ export class Simulator {
       },
     );
     this.agents.set(seatId, client);
-    this.apply({ type: 'agent-hello', seatId, splits, now: this.scheduler.now() });
+    this.apply({ type: 'agent-hello', seatId, splits, ...(skills ? { skills } : {}), now: this.scheduler.now() });
     client.deliver({ type: 'queue', waiting: this.host.toldWaiting });
     return client;
   }
