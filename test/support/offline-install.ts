@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,11 +48,38 @@ export interface Packed {
 /** `npm pack` of the package in `dir` (its prepack builds it) into `outDir`. */
 export function pack(dir: string, outDir: string): Packed {
   mkdirSync(outDir, { recursive: true });
-  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', outDir], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+  // The elements' prepack rebuilds dist/ in the checkout: two test files packing at once (Node
+  // runs test files in parallel on a machine with more cores) would write it over each other.
+  const out = whileHolding(join(repoRoot, 'test-output', '.pack-lock'), () =>
+    execFileSync('npm', ['pack', '--json', '--pack-destination', outDir], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 }),
+  );
   // prepack scripts print before the JSON; the JSON is the last top-level array.
   const info = JSON.parse(out.slice(out.lastIndexOf('\n[') + 1))[0] as { filename: string; name: string; version: string };
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Pick<Packed, 'bin'> & { dependencies?: Record<string, string> };
   return { file: join(outDir, info.filename), name: info.name, version: info.version, dependencies: manifest.dependencies ?? {}, ...(manifest.bin ? { bin: manifest.bin } : {}) };
+}
+
+/** Runs `fn` holding a lock folder (mkdir is atomic); a lock older than 10 minutes is stale. */
+function whileHolding<T>(lock: string, fn: () => T): T {
+  mkdirSync(join(lock, '..'), { recursive: true });
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 10 * 60_000) rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`${lock} is held for too long`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 function repoLock(): Lock {
