@@ -365,3 +365,29 @@ test('media off (npm start -- --media none): calls connect and both sides say th
     await off.close();
   }
 });
+
+test('layouts (issue 13): the agent page at 1366×768 shows every split of 4 and of 8 on screen, none smaller than 180×135', { timeout: 90_000 }, async () => {
+  for (const n of [4, 8]) {
+    const page = watch(await context!.newPage(), `layout-${n}`);
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.goto(`${server!.url}/agent.html?seat=seat-layout-${n}&splits=${n}`);
+    await page.locator('multi-seat').waitFor({ timeout: STEP_MS });
+    await page.waitForFunction((count) => document.querySelector('multi-seat')?.shadowRoot?.querySelectorAll('seat-split').length === count, n, { timeout: STEP_MS });
+    // The grid settles after the element measured its box.
+    await page.waitForFunction(() => !!document.querySelector('multi-seat')?.shadowRoot?.querySelector('.splits[data-fit]'), null, { timeout: STEP_MS });
+    const panes = await page.evaluate(() =>
+      [...document.querySelector('multi-seat')!.shadowRoot!.querySelectorAll('seat-split')].map((s) => {
+        const r = s.getBoundingClientRect();
+        return { top: r.top, left: r.left, bottom: r.bottom, right: r.right, width: r.width, height: r.height };
+      }),
+    );
+    const grid = await page.evaluate(() => document.querySelector('multi-seat')!.shadowRoot!.querySelector('.splits')!.getAttribute('data-grid'));
+    shot += 1;
+    await page.screenshot({ path: join(outDir, `${String(shot).padStart(2, '0')}-layout-1366x768-${n}-splits.png`) });
+    for (const [i, p] of panes.entries()) {
+      assert.ok(p.top >= 0 && p.left >= 0 && p.bottom <= 768 && p.right <= 1366, `split ${i + 1} of ${n} on screen (grid ${grid}): ${JSON.stringify(p)}`);
+      assert.ok(p.width >= 180 && p.height >= 135, `split ${i + 1} of ${n} at least 180×135: ${Math.round(p.width)}×${Math.round(p.height)}`);
+    }
+    await page.close();
+  }
+});
