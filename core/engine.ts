@@ -723,20 +723,25 @@ export class Engine implements ViewSource {
   }
 
   /** R5 with R19: among the seats that may take the call, the best fit, then the strategy's order. */
-  private chooseSeat(call: Call, now: number): string | null {
+  private chooseSeat(call: Call, now: number, unmet: Set<string>): string | null {
     if (call.callback === 'requested' && !this.customers.get(call.customer.id)?.online) return null;
     if (call.targetSeat)
       return this.index.has(call.targetSeat) && !(call.rejectedUntil.get(call.targetSeat)! > now) ? call.targetSeat : null;
+    const signature = `${call.queue}#${call.overflowStep ?? 0}`;
+    if (unmet.has(signature)) return null;
     const reqs = this.requirements(call);
     const allowed = (id: string) => !(call.rejectedUntil.get(id)! > now);
     if (reqs.length === 0) return this.index.best(allowed);
+    let skilled = false;
     let best: { id: string; fit: number; key: number[] } | null = null;
     for (const [id, key] of this.index.entries()) {
-      if (!allowed(id)) continue;
       const f = this.fitOf(this.seats.get(id)!, reqs);
       if (f < 0) continue;
+      skilled = true;
+      if (!allowed(id)) continue;
       if (!best || f > best.fit || (f === best.fit && SeatIndex.before(id, key, best.id, best.key))) best = { id, fit: f, key };
     }
+    if (!skilled) unmet.add(signature);
     return best?.id ?? null;
   }
 
@@ -1090,9 +1095,12 @@ export class Engine implements ViewSource {
     for (const seat of this.dirtySeats) this.reindex(seat);
     if (this.index.size === 0) return;
     this.dispatchReturns(now);
+    // R19: skill requirements no eligible seat meets, found this pass (seats only leave the index
+    // during a pass), so a long queue of calls nobody can take costs one scan, not one per call.
+    const unmet = new Set<string>();
     for (let i = 0; i < this.queue.size && this.index.size > 0; ) {
       const call = this.queue.at(i);
-      const seatId = this.chooseSeat(call, now);
+      const seatId = this.chooseSeat(call, now, unmet);
       if (seatId === null) i++;
       else if (call.callback === 'requested') this.dialBack(call, this.seats.get(seatId)!, now);
       else this.offer(call, this.seats.get(seatId)!, now);
