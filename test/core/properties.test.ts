@@ -95,12 +95,12 @@ test('the property test finds a planted R19 bug (skills ignored when a seat is c
     // Dispatch forgets the skills; the engine's own check (skilledFor) still knows them.
     return planted ? [] : original.call(this, call);
   };
-  const choose = (Engine.prototype as unknown as { chooseSeat(call: unknown, now: number): string | null });
+  const choose = Engine.prototype as unknown as { chooseSeat(...args: unknown[]): string | null };
   const originalChoose = choose.chooseSeat;
-  choose.chooseSeat = function (this: unknown, call: unknown, now: number) {
+  choose.chooseSeat = function (this: unknown, ...args: unknown[]) {
     planted = true;
     try {
-      return originalChoose.call(this, call, now);
+      return originalChoose.apply(this, args);
     } finally {
       planted = false;
     }
