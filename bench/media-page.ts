@@ -6,6 +6,7 @@
 import Janus from 'janus-gateway';
 import adapter from 'webrtc-adapter';
 import { JanusMediaAdapter, firstFrame, type JanusLeg } from '../components/media/janus-adapter.js';
+import { SIMULCAST_CAPTURE } from '../components/media/janus-quality.js';
 import type { MediaInfo } from '../core/protocol.js';
 import '../components/multi-seat/multi-seat.js';
 import '../components/seat-caller/seat-caller.js';
@@ -230,7 +231,7 @@ const paneVideo = (i: number) => splitOf(i)?.shadowRoot!.querySelector<HTMLVideo
 const splitButton = (i: number, part: string) =>
   splitOf(i)?.shadowRoot!.querySelector<HTMLButtonElement>(`button[part~="${part}"]:not([disabled])`) ?? null;
 
-async function seatOpen(server: string, token: string, splits: number, preview: 'on' | 'off'): Promise<void> {
+async function seatOpen(server: string, token: string, splits: number, preview: 'on' | 'off', quality?: 'all' | 'focus', width = '960px'): Promise<void> {
   seat?.remove();
   seat = document.createElement('multi-seat') as MultiSeat;
   seat.setAttribute('server', server);
@@ -238,9 +239,10 @@ async function seatOpen(server: string, token: string, splits: number, preview: 
   seat.setAttribute('splits', String(splits));
   seat.setAttribute('preview', preview);
   seat.setAttribute('ring', 'off');
+  if (quality) seat.setAttribute('quality', quality);
   // The size of a seat panel in a CRM page.
   seat.style.display = 'block';
-  seat.style.width = '960px';
+  seat.style.width = width;
   document.body.append(seat);
   await until(() => seat!.store?.getState().seat, 'seat signed in').catch((e) => {
     throw new Error(`${e.message}: ${seat!.shadowRoot?.textContent?.replace(/\s+/g, ' ')} ${JSON.stringify(seat!.store?.getState().connection)}`);
@@ -406,3 +408,145 @@ async function paneChurn(ms: number): Promise<{ elements: number[]; streams: num
   return { elements, streams, missing };
 }
 Object.assign((globalThis as any).bench, { paneChurn });
+
+// ---- focus-aware media: N connected splits, quality="all" | "focus" (issue 13) ------------------
+
+/**
+ * The customers' browser for the focus-aware part: its one fake camera opened at 1280×720 before
+ * anything else (Chromium's fake device keeps the size it was first opened at), so that every
+ * <seat-caller> publishes three simulcast layers as a real customer's 720p camera does.
+ */
+async function initHd(): Promise<void> {
+  const s = await navigator.mediaDevices.getUserMedia({ audio: true, video: SIMULCAST_CAPTURE });
+  const st = s.getVideoTracks()[0]?.getSettings();
+  s.getTracks().forEach((t) => t.stop());
+  if (st?.width !== 1280) throw new Error(`the fake camera opened at ${st?.width}×${st?.height}, not 1280×720`);
+}
+
+function setQualityAttr(q: 'all' | 'focus'): void {
+  seat!.setAttribute('quality', q);
+}
+
+const seatLegs = () => [...(((seat!.mediaAdapter as any)?.legs ?? []) as Set<any>)];
+const pcOf = (h: any): RTCPeerConnection | undefined => h?.webrtcStuff?.pc;
+/** The leg whose remote stream pane i plays. */
+const paneLeg = (i: number) => {
+  const v = paneVideo(i);
+  return v ? seatLegs().find((l) => l.getState().remote === v.srcObject) : undefined;
+};
+
+/** Bytes through every PeerConnection of the seat (transport level: RTP, RTCP, headers). */
+async function seatBytes(): Promise<Map<RTCPeerConnection, { rx: number; tx: number }>> {
+  const out = new Map<RTCPeerConnection, { rx: number; tx: number }>();
+  for (const l of seatLegs()) {
+    for (const pc of [pcOf(l.pub), pcOf(l.sub)]) {
+      if (!pc || out.has(pc)) continue;
+      let rx = 0;
+      let tx = 0;
+      (await pc.getStats()).forEach((r: any) => {
+        if (r.type === 'transport') (rx += r.bytesReceived ?? 0), (tx += r.bytesSent ?? 0);
+      });
+      out.set(pc, { rx, tx });
+    }
+  }
+  return out;
+}
+
+async function paneDecoded(): Promise<number[]> {
+  const n = seat!.shadowRoot!.querySelectorAll('seat-split').length;
+  return Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      let frames = 0;
+      (await pcOf(paneLeg(i)?.sub)?.getStats())?.forEach((r: any) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
+      });
+      return frames;
+    }),
+  );
+}
+
+/**
+ * Over `ms`: Mbit/s received and sent by the seat's PeerConnections (getStats), and per pane
+ * (in pane order) frames decoded per second and the width of the frames it shows.
+ */
+async function splitWindow(ms: number): Promise<{ rxMbps: number; txMbps: number; fps: number[]; widths: number[] }> {
+  const [b0, d0] = [await seatBytes(), await paneDecoded()];
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, ms));
+  const [b1, d1] = [await seatBytes(), await paneDecoded()];
+  const secs = (performance.now() - t0) / 1000;
+  let rx = 0;
+  let tx = 0;
+  for (const [pc, v] of b1) {
+    const a = b0.get(pc) ?? { rx: 0, tx: 0 };
+    rx += v.rx - a.rx;
+    tx += v.tx - a.tx;
+  }
+  const n = d1.length;
+  return {
+    rxMbps: (rx * 8) / secs / 1e6,
+    txMbps: (tx * 8) / secs / 1e6,
+    fps: d1.map((x, i) => (x - (d0[i] ?? 0)) / secs),
+    widths: Array.from({ length: n }, (_, i) => paneVideo(i)?.videoWidth ?? 0),
+  };
+}
+
+/** The width of the frames each pane shows now. */
+function paneWidths(): number[] {
+  return Array.from({ length: seat!.shadowRoot!.querySelectorAll('seat-split').length }, (_, i) => paneVideo(i)?.videoWidth ?? 0);
+}
+
+function focusedSplit(): number {
+  const f = seat!.store!.getState().seat?.focus;
+  return typeof f === 'number' ? f : -1;
+}
+
+/**
+ * Clicks split j's focus control and times (ms from the click) the first frame the pane
+ * presents at least `top` wide (requestVideoFrameCallback metadata), and the first one wider
+ * than `low` (any layer above the low one). NaN where none came within `timeoutMs`.
+ */
+async function focusChange(j: number, top: number, low: number, timeoutMs: number): Promise<{ full: number; aboveLow: number; focusAck: number; widthBefore: number }> {
+  const btn = await until(() => splitButton(j, 'focus'), `focus button of split ${j}`);
+  const widthBefore = paneVideo(j)?.videoWidth ?? 0;
+  return new Promise((resolve) => {
+    let full = NaN;
+    let aboveLow = NaN;
+    let focusAck = NaN;
+    let current: HTMLVideoElement | null = null;
+    const t0 = performance.now();
+    const off = seat!.store!.subscribe(() => {
+      if (Number.isNaN(focusAck) && focusedSplit() === j) focusAck = performance.now() - t0;
+    });
+    const finish = () => {
+      clearInterval(watch);
+      clearTimeout(timer);
+      off();
+      resolve({ full, aboveLow, focusAck, widthBefore });
+    };
+    const onFrame = (v: HTMLVideoElement) => (now: number, meta: VideoFrameCallbackMetadata) => {
+      if (v !== current) return;
+      const at = Math.max(0, now - t0);
+      if (Number.isNaN(aboveLow) && meta.width > low) aboveLow = at;
+      if (meta.width >= top) {
+        full = at;
+        return finish();
+      }
+      v.requestVideoFrameCallback(onFrame(v));
+    };
+    // The pane's <video> could be replaced while the call goes on: follow it.
+    const follow = () => {
+      const v = paneVideo(j);
+      if (v && v !== current) {
+        current = v;
+        v.requestVideoFrameCallback(onFrame(v));
+      }
+    };
+    const watch = setInterval(follow, 5);
+    const timer = setTimeout(finish, timeoutMs);
+    follow();
+    btn.click();
+  });
+}
+
+Object.assign((globalThis as any).bench, { initHd, setQualityAttr, splitWindow, paneWidths, focusedSplit, focusChange });

@@ -10,11 +10,23 @@
  *  1. subscribe → first decoded remote frame, ≥ 20 calls, side by side in one run:
  *     raw janus.js subscribing to a known feed (the floor) vs. our adapter's join() without
  *     publishing (a ringing preview) and with publishing (an answered call), interleaved.
- *  2. the agent's browser with 1 and with 4 legs at once (each publishing camera + microphone and
+ *  2. Answer click → first frame in the pane, the whole stack (<multi-seat>, control center,
+ *     Janus), preview on and off.
+ *  3. <multi-seat splits="4"> with 4 calls connected: CPU, memory, fps per pane.
+ *  4. the agent's browser with 0, 1 and 4 legs at once (each publishing camera + microphone and
  *     playing the customer's video): CPU and memory of the agent's browser processes.
+ *  5. focus-aware media (issue 13): 1, 4 and 8 connected splits, quality="all" and "focus" side
+ *     by side: the agent browser's CPU and memory, bitrates from getStats, decoded fps per pane,
+ *     focus change → first full-width frame on the newly focused split (p50/p95). The customers
+ *     of this part publish VP8 simulcast from 1280×720 in a browser of their own.
  *
  * Env: BENCH_CALLS (default 24), BENCH_SETTLE_MS (CPU window, default 10000), BENCH_GAP_MS (pause
- * between two subscribes to the same feed, and the agent's reaction time before Answer, default 1000).
+ * between two subscribes to the same feed, and the agent's reaction time before Answer, default
+ * 1000), BENCH_PARTS (which of subscribe,answer,splits4,legs,focus run; default all),
+ * BENCH_SPLITS (part 5's numbers of connected splits, default 1,4,8), BENCH_FOCUS_CHANGES
+ * (timed focus changes per row, default 16), BENCH_FOCUS_GAP_MS (pause before each, default
+ * 1500), BENCH_TOP_WIDTH (the top layer's width, default 1280), BENCH_RAMP_MS (how long the
+ * layers may take to settle, default 20000).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -32,6 +44,20 @@ import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 const CALLS = Number(process.env.BENCH_CALLS ?? 24);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 10_000);
 const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 1000);
+/** Which parts run: subscribe (1), answer (2), splits4 (3), legs (4), focus (5). Default: all. */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'subscribe,answer,splits4,legs,focus').split(',').map((x) => x.trim()));
+/** Part 5: the numbers of connected splits, the focus changes timed at each, the pause before each. */
+const SPLITS = (process.env.BENCH_SPLITS ?? '1,4,8').split(',').map(Number).filter((n) => n >= 1 && n <= 8);
+const FOCUS_CHANGES = Number(process.env.BENCH_FOCUS_CHANGES ?? 16);
+const FOCUS_GAP_MS = Number(process.env.BENCH_FOCUS_GAP_MS ?? 1500);
+/** Part 5: the widths of the customers' top and low simulcast layers (1280×720 capture). */
+const TOP_WIDTH = Number(process.env.BENCH_TOP_WIDTH ?? 1280);
+const LOW_WIDTH = TOP_WIDTH / 4;
+/** Part 5: how long the layers may take to settle after calls connect or quality changes. */
+const RAMP_MS = Number(process.env.BENCH_RAMP_MS ?? 20_000);
+/** Part 5: the agent's seat width, as in part 3, in a laptop-wide viewport made tall enough to show every pane. */
+const SEAT_WIDTH = 960;
+const VIEW_WIDTH = 1366;
 const CHROMIUM = chromiumPath;
 const ARGS = [...chromiumArgs, '--autoplay-policy=no-user-gesture-required'];
 
@@ -75,7 +101,11 @@ function serve(js: string): Promise<{ server: Server; url: string }> {
   );
 }
 
-async function browser(url: string, wsUrl: string): Promise<{ ctx: BrowserContext; page: Page; dir: string }> {
+/**
+ * A Chromium with its own profile and the bench page. `hd`: the customers' browser of the
+ * focus-aware part, whose one fake camera is opened at 1280×720 first (see initHd in the page).
+ */
+async function browser(url: string, wsUrl: string, hd = false): Promise<{ ctx: BrowserContext; page: Page; dir: string }> {
   const dir = mkdtempSync(join(os.tmpdir(), 'bench-media-chromium-'));
   const ctx = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: ARGS, headless: true });
   const page = ctx.pages()[0] ?? (await ctx.newPage());
@@ -83,7 +113,8 @@ async function browser(url: string, wsUrl: string): Promise<{ ctx: BrowserContex
   if (process.env.BENCH_CONSOLE) page.on('console', (m) => console.error('[page]', m.text()));
   await page.goto(url);
   await page.waitForFunction(() => 'bench' in globalThis);
-  await page.evaluate((ws) => (globalThis as any).bench.init(ws), wsUrl);
+  if (hd) await page.evaluate(() => (globalThis as any).bench.initHd());
+  else await page.evaluate((ws) => (globalThis as any).bench.init(ws), wsUrl);
   return { ctx, page, dir };
 }
 
@@ -149,8 +180,163 @@ async function load(dir: string, page: Page, ms: number): Promise<{ cpuPct: numb
   return { cpuPct: ((b.cpu - a.cpu) / secs) * 100, rssMiB: b.rss / 2 ** 20, heapMiB: heap / 2 ** 20, fps };
 }
 
-const f0 = (x: number) => x.toFixed(0);
-const f1 = (x: number) => x.toFixed(1);
+const f0 = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(0));
+const f1 = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(1));
+const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(', ');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Browser = { ctx: BrowserContext; page: Page; dir: string };
+
+interface FocusRow {
+  splits: number;
+  quality: 'all' | 'focus';
+  /** Layers as wanted before the window (focused pane full, and with "focus" the others low). */
+  settled: boolean;
+  cpuPct: number;
+  pssMiB: number;
+  customersCpuPct: number;
+  rxMbps: number;
+  txMbps: number;
+  fps: number[];
+  widths: number[];
+  focus: number;
+  load1: number;
+  /** Per focus change: ms from the click to the first frame TOP_WIDTH wide, and above the low layer. */
+  full: number[];
+  aboveLow: number[];
+  focusAck: number[];
+  changes: number;
+}
+
+/**
+ * Part 5 (issue 13): the agent's <multi-seat splits="N"> with N calls connected, customers on VP8
+ * simulcast from 1280×720 in their own browser; with quality="all" then "focus" on the same calls:
+ * the agent's browser's CPU and memory, bitrates from getStats, decoded fps per pane over the
+ * window, then focus changes timed to the first full-width frame on the newly focused split.
+ */
+async function focusAware(url: string, wsUrl: string, agent: Browser, ccWs: string, token: (role: 'agent' | 'caller', sub: string) => Promise<string>): Promise<void> {
+  const hd = await browser(url, wsUrl, true);
+  const rows: FocusRow[] = [];
+  const ev = <T>(b: Browser, fn: string, ...args: unknown[]) =>
+    b.page.evaluate(([f, a]) => (globalThis as any).bench[f as string](...(a as unknown[])), [fn, args] as const) as Promise<T>;
+  let paneBox = '';
+  try {
+    for (const n of SPLITS) {
+      await agent.page.setViewportSize({ width: VIEW_WIDTH, height: 768 });
+      await ev(agent, 'seatOpen', ccWs, await token('agent', `bench-focus-${n}`), n, 'on', 'all', `${SEAT_WIDTH}px`);
+      const names: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const name = `cust-focus-${n}-${i}`;
+        await ev(hd, 'callerCall', ccWs, await token('caller', name), name);
+        names.push(name);
+        await ev(agent, 'answerToFrame', i, true);
+      }
+      // Chromium decodes no frames of a video out of view: every pane must be on screen.
+      const box = await agent.page.evaluate(() => {
+        const seat = document.querySelector('multi-seat')!;
+        const panes = [...seat.shadowRoot!.querySelectorAll('seat-split')].map((s) => s.getBoundingClientRect());
+        return { bottom: Math.max(...panes.map((r) => r.bottom), seat.getBoundingClientRect().bottom), panes: panes.map((r) => `${Math.round(r.width)}×${Math.round(r.height)}`) };
+      });
+      if (box.bottom > 768) await agent.page.setViewportSize({ width: VIEW_WIDTH, height: Math.ceil(box.bottom) + 8 });
+      paneBox += `  ${n} split${n > 1 ? 's' : ''}: panes ${[...new Set(box.panes)].join(', ')} px\n`;
+      for (const quality of ['all', 'focus'] as const) {
+        await ev(agent, 'setQualityAttr', quality);
+        // Simulcast layers ramp up as the customers' encoders and bandwidth estimates warm.
+        const want = async () => {
+          const [w, f] = [await ev<number[]>(agent, 'paneWidths'), await ev<number>(agent, 'focusedSplit')];
+          return w.every((x, i) => (quality === 'all' || i === f ? x >= TOP_WIDTH : x > 0 && x <= LOW_WIDTH));
+        };
+        const end = Date.now() + RAMP_MS;
+        let settled = await want();
+        while (!settled && Date.now() < end) {
+          await sleep(250);
+          settled = await want();
+        }
+        await sleep(2000);
+        const pids = procsOf(agent.dir);
+        const cpids = procsOf(hd.dir);
+        const [a, ca] = [usage(pids), usage(cpids)];
+        const t = performance.now();
+        const w = await ev<{ rxMbps: number; txMbps: number; fps: number[]; widths: number[] }>(agent, 'splitWindow', SETTLE_MS);
+        if (process.env.BENCH_VERBOSE) console.error(`[bench:media] ${n}/${quality}: settled ${settled}, focus ${await ev<number>(agent, 'focusedSplit')}, window ${JSON.stringify(w)}; customers: ${JSON.stringify(await ev(hd, 'rtpStats'))}`);
+        const [b, cb] = [usage(pids), usage(cpids)];
+        const secs = (performance.now() - t) / 1000;
+        const row: FocusRow = {
+          splits: n,
+          quality,
+          settled,
+          cpuPct: ((b.cpu - a.cpu) / secs) * 100,
+          pssMiB: b.rss / 2 ** 20,
+          customersCpuPct: ((cb.cpu - ca.cpu) / secs) * 100,
+          ...w,
+          focus: await ev<number>(agent, 'focusedSplit'),
+          load1: os.loadavg()[0],
+          full: [],
+          aboveLow: [],
+          focusAck: [],
+          changes: 0,
+        };
+        for (let k = 0; n > 1 && k < FOCUS_CHANGES; k++) {
+          const target = ((await ev<number>(agent, 'focusedSplit')) + 1) % n;
+          // With "focus" the split to be focused should be on the low layer first (it is, unless
+          // it was focused a moment ago): a real switch up is timed, not a split already sharp.
+          const lowEnd = Date.now() + 5000;
+          while (quality === 'focus' && Date.now() < lowEnd && (await ev<number[]>(agent, 'paneWidths'))[target]! > LOW_WIDTH) await sleep(100);
+          await sleep(FOCUS_GAP_MS);
+          const r = await ev<{ full: number; aboveLow: number; focusAck: number }>(agent, 'focusChange', target, TOP_WIDTH, LOW_WIDTH, 5000);
+          if (process.env.BENCH_VERBOSE) console.error(`[bench:media] ${n}/${quality}: focus → ${target}: ${JSON.stringify(r)} widths now ${await ev<number[]>(agent, 'paneWidths')}`);
+          row.changes++;
+          row.full.push(r.full);
+          row.aboveLow.push(r.aboveLow);
+          row.focusAck.push(r.focusAck);
+        }
+        rows.push(row);
+        console.error(`[bench:media] ${n} splits, quality="${quality}" done (load ${loadavg()})`);
+      }
+      for (let i = 0; i < n; i++) await ev(agent, 'agentHangup', i);
+      for (const name of names) await ev(hd, 'callerGone', name);
+      await ev(agent, 'seatClose');
+      await sleep(1000);
+    }
+  } finally {
+    await hd.ctx.close();
+    rmSync(hd.dir, { recursive: true, force: true });
+  }
+
+  const reached = (xs: number[]) => xs.filter((x) => !Number.isNaN(x));
+  const p = (xs: number[], q: number) => (reached(xs).length ? pct(reached(xs), q) : NaN);
+  console.log(
+    `Focus-aware media (issue 13): <multi-seat splits="N"> with N calls connected, customers on VP8 simulcast from 1280×720 (layers ${TOP_WIDTH}/${TOP_WIDTH / 2}/${LOW_WIDTH} wide)`,
+  );
+  console.log(`in their own browser; quality="all" then "focus" on the same calls; ${SETTLE_MS / 1000} s window; ${FOCUS_CHANGES} focus changes per row (click on the next split's focus control,`);
+  console.log(`${FOCUS_GAP_MS} ms apart): ms to the first frame the newly focused pane presents ${TOP_WIDTH} wide ("sharp"; n = how many got there within 5 s),`);
+  console.log(`and to the first above the low layer. Agent's seat ${SEAT_WIDTH} px wide (a seat panel in a CRM page) in a ${VIEW_WIDTH}-wide viewport, every pane in view:`);
+  process.stdout.write(paneBox);
+  console.log('');
+  console.log(' N  quality  agent CPU %core  PSS MiB  rx Mbit/s  tx Mbit/s  focus→sharp p50 / p95 (n)  →above low p50  decoded fps per pane (focused*)      widths per pane          customers CPU %  load1');
+  for (const r of rows) {
+    const fps = r.fps.map((x, i) => `${f0(x)}${i === r.focus ? '*' : ''}`).join(' ');
+    const sharp = r.changes ? `${f0(p(r.full, 50))} / ${f0(p(r.full, 95))} (${reached(r.full).length}/${r.changes})` : '–';
+    console.log(
+      `${String(r.splits).padStart(2)}  ${r.quality.padEnd(7)}  ${f0(r.cpuPct).padStart(15)}  ${f0(r.pssMiB).padStart(7)}  ${r.rxMbps.toFixed(2).padStart(9)}  ${r.txMbps.toFixed(2).padStart(9)}  ${sharp.padStart(26)}  ${(r.changes ? f0(p(r.aboveLow, 50)) : '–').padStart(14)}  ${fps.padEnd(34)}  ${r.widths.join(' ').padEnd(23)}  ${f0(r.customersCpuPct).padStart(15)}  ${r.load1.toFixed(1).padStart(5)}${r.settled ? '' : '  (layers had not settled)'}`,
+    );
+  }
+  const goal = rows.find((r) => r.splits === 8 && r.quality === 'focus');
+  if (goal) {
+    const yes = (ok: boolean) => (ok ? 'met' : 'NOT met');
+    const p95 = p(goal.full, 95);
+    const allFull = reached(goal.full).length === goal.changes;
+    console.log('');
+    console.log(
+      `Goals at 8 splits, quality="focus": agent CPU < 1 core: ${f0(goal.cpuPct)} % (${yes(goal.cpuPct < 100)}); received < 3 Mbit/s: ${goal.rxMbps.toFixed(2)} (${yes(goal.rxMbps < 3)}); ` +
+        `sent < 1.5 Mbit/s: ${goal.txMbps.toFixed(2)} (${yes(goal.txMbps < 1.5)}); focus → sharp p95 < 300 ms: ${f0(p95)} ms${allFull ? '' : `, ${goal.changes - reached(goal.full).length} of ${goal.changes} never sharp within 5 s`} (${yes(p95 < 300 && allFull)})`,
+    );
+  }
+  console.log('CPU: user + system time of every process of the browser over the window; memory: PSS of the agent browser\'s processes;');
+  console.log('bitrates: bytes through every PeerConnection of the seat (getStats transport: media, RTCP, headers); decoded fps from');
+  console.log('each pane\'s inbound-rtp framesDecoded; widths: the pane <video>\'s videoWidth at the end of the window.');
+  console.log('');
+}
 
 async function main(): Promise<void> {
   const janusVersion = spawnSync('janus', ['--version'], { encoding: 'utf8' }).stdout?.split('\n').find((l) => /Janus/.test(l))?.trim() ?? 'janus';
@@ -158,7 +344,8 @@ async function main(): Promise<void> {
   console.log(
     `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}`,
   );
-  console.log(`${chromiumVersion}; ${janusVersion}; janus-gateway (npm) 1.4.2; fake camera 640×480`);
+  console.log(`${chromiumVersion}; ${janusVersion}; janus-gateway (npm) 1.4.2; fake camera 640×480 (parts 1–4; 1280×720 for the customers in part 5)`);
+  console.log(`load average at start (1, 5, 15 min): ${loadavg()} — the machine is shared; other work competes with every figure`);
   console.log('');
 
   const janus = await startJanus({ wsPort: 0, httpPort: 0, adminPort: false, debugLevel: 3 });
@@ -171,7 +358,7 @@ async function main(): Promise<void> {
     type Steps = Record<'joined' | 'subscribe' | 'webrtcUp' | 'track' | 'frame', number>;
     const steps = { raw: [] as Steps[], preview: [] as Steps[], answer: [] as Steps[] };
     const warm = 2;
-    for (let i = 0; i < CALLS + warm; i++) {
+    for (let i = 0; PARTS.has('subscribe') && i < CALLS + warm; i++) {
       const { room, pin } = await createRoom(janus.httpUrl);
       const feed = (await cust.page.evaluate(([r, p]) => (globalThis as any).bench.customer(r, p), [room, pin] as const)) as number;
       // Rotate the order so that none of the three always goes first (or last).
@@ -193,12 +380,13 @@ async function main(): Promise<void> {
     const rows = { raw: steps.raw.map((x) => x.frame), preview: steps.preview.map((x) => x.frame), answer: steps.answer.map((x) => x.frame) };
     const floor50 = pct(rows.raw, 50);
     const floor95 = pct(rows.raw, 95);
-    console.log(`Subscribe → first decoded remote frame (ms), ${CALLS} calls each, interleaved, one run`);
-    console.log('                                               p50    p95   p50 vs raw  p95 vs raw');
     const line = (name: string, xs: number[]) =>
       console.log(
         `${name.padEnd(44)} ${f0(pct(xs, 50)).padStart(5)}  ${f0(pct(xs, 95)).padStart(5)}  ${(pct(xs, 50) / floor50).toFixed(2).padStart(9)}×  ${(pct(xs, 95) / floor95).toFixed(2).padStart(9)}×`,
       );
+    if (PARTS.has('subscribe')) {
+    console.log(`Subscribe → first decoded remote frame (ms), ${CALLS} calls each, interleaved, one run`);
+    console.log('                                               p50    p95   p50 vs raw  p95 vs raw');
     line('raw janus.js subscriber, feed known (floor)', rows.raw);
     line('adapter join, preview (publish: false)', rows.preview);
     line('adapter join, answered (publish: true)', rows.answer);
@@ -213,6 +401,7 @@ async function main(): Promise<void> {
       console.log(`  ${k.padEnd(8)} joined ${m('joined').padStart(4)}  subscribe ${m('subscribe').padStart(4)}  webrtc-up ${m('webrtcUp').padStart(4)}  track ${m('track').padStart(4)}  frame ${m('frame').padStart(4)}`);
     }
     console.log('');
+    }
 
     // ---- 2. the whole stack: Answer click → first frame in the pane ----
     const cc = await startServer({
@@ -233,6 +422,7 @@ async function main(): Promise<void> {
     const answered: Record<'on' | 'off', number[]> = { on: [], off: [] };
     const answeredSteps: Record<'on' | 'off', Record<string, number>[]> = { on: [], off: [] };
     try {
+      if (PARTS.has('answer')) {
       for (const preview of ['on', 'off'] as const) {
         await agent.page.evaluate(([w, t, p]) => (globalThis as any).bench.seatOpen(w, t, 1, p), [ccWs, await token('agent', `bench-seat-${preview}`), preview] as const);
         for (let i = 0; i < CALLS + warm; i++) {
@@ -263,8 +453,10 @@ async function main(): Promise<void> {
         console.log(`  preview ${k.padEnd(4)} connected ${m('connected').padStart(4)}  leg ${m('join').padStart(4)}  attached ${m('attached').padStart(4)}  joined ${m('joined').padStart(4)}  spare ${m('spare').padStart(4)}  feeds ${m('feeds').padStart(4)}  subscribe ${m('subscribe').padStart(4)}  webrtc-up ${m('webrtcUp').padStart(4)}  track ${m('track').padStart(4)}  decoded ${m('decoded').padStart(4)}  frame ${m('frame').padStart(4)}  same video ${(same * 100).toFixed(0)} %`);
       }
       console.log('');
+      }
 
       // ---- 3. <multi-seat splits="4"> with 4 calls connected ----
+      if (PARTS.has('splits4')) {
       await agent.page.evaluate(([w, t]) => (globalThis as any).bench.seatOpen(w, t, 4, 'on'), [ccWs, await token('agent', 'bench-seat-4')] as const);
       for (let i = 0; i < 4; i++) {
         const name = `cust-4-${i}`;
@@ -285,11 +477,10 @@ async function main(): Promise<void> {
       );
       console.log('');
       await agent.page.evaluate(() => (globalThis as any).bench.seatClose());
-    } finally {
-      await cc.close();
-    }
+      }
 
     // ---- 4. N legs at once, adapter only ----
+    if (PARTS.has('legs')) {
     console.log(`Agent browser with N calls at once (each: camera + mic published, customer video played), ${SETTLE_MS / 1000} s window`);
     console.log('  N   CPU % of one core   PSS MiB (all processes)   JS heap MiB   decoded fps per video');
     for (const n of [0, 1, 4]) {
@@ -311,11 +502,27 @@ async function main(): Promise<void> {
     console.log('');
     console.log('CPU: user + system time of every process of the agent browser over the window; the customers run in');
     console.log('another browser on the same 2 cores (their encoders compete), and Janus too.');
+    console.log('');
+    }
     await agent.page.evaluate(() => (globalThis as any).bench.disposeAll());
     await cust.page.evaluate(() => (globalThis as any).bench.disposeAll());
+
+    // ---- 5. focus-aware media: 1, 4, 8 connected splits, quality="all" and "focus" ----
+    if (PARTS.has('focus')) {
+      // The customers of this part publish simulcast from 1280×720: a browser of their own whose
+      // one fake camera opens at that size (the first browser's is 640×480). Closed first, the
+      // first customers' browser takes no CPU from this part.
+      await cust.ctx.close();
+      rmSync(cust.dir, { recursive: true, force: true });
+      await focusAware(url, janus.wsUrl, agent, ccWs, token);
+    }
+    } finally {
+      await cc.close();
+    }
+    console.log(`load average at the end (1, 5, 15 min): ${loadavg()}`);
   } finally {
     await agent.ctx.close();
-    await cust.ctx.close();
+    await cust.ctx.close().catch(() => {});
     rmSync(agent.dir, { recursive: true, force: true });
     rmSync(cust.dir, { recursive: true, force: true });
     server.close();
