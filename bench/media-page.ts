@@ -5,7 +5,7 @@
  */
 import Janus from 'janus-gateway';
 import adapter from 'webrtc-adapter';
-import { JanusMediaAdapter, firstFrame, type JanusLeg } from '../components/media/janus-adapter.js';
+import { JanusLeg, JanusMediaAdapter, firstFrame } from '../components/media/janus-adapter.js';
 import { SIMULCAST_CAPTURE } from '../components/media/janus-quality.js';
 import type { MediaInfo } from '../core/protocol.js';
 import '../components/multi-seat/multi-seat.js';
@@ -416,12 +416,23 @@ Object.assign((globalThis as any).bench, { paneChurn });
  * anything else (Chromium's fake device keeps the size it was first opened at), so that every
  * <seat-caller> publishes three simulcast layers as a real customer's 720p camera does.
  */
-async function initHd(): Promise<void> {
+async function initHd(): Promise<{ generateKeyFrame: boolean }> {
   const s = await navigator.mediaDevices.getUserMedia({ audio: true, video: SIMULCAST_CAPTURE });
   const st = s.getVideoTracks()[0]?.getSettings();
   s.getTracks().forEach((t) => t.stop());
   if (st?.width !== 1280) throw new Error(`the fake camera opened at ${st?.width}×${st?.height}, not 1280×720`);
+  // Diagnostics: when each customer's leg learns its quality (its call's focus), wall clock, so
+  // that the agent's browser can place it after its own click.
+  const proto = JanusLeg.prototype as any;
+  const orig = proto.setQuality;
+  proto.setQuality = function (this: JanusLeg, q: string) {
+    qualityLog.push({ display: this.options.display ?? '', q, t: Date.now() });
+    return orig.call(this, q);
+  };
+  return { generateKeyFrame: typeof (RTCRtpSender.prototype as any).generateKeyFrame === 'function' };
 }
+const qualityLog: { display: string; q: string; t: number }[] = [];
+const qualityLogSince = (t: number) => qualityLog.filter((e) => e.t >= t);
 
 function setQualityAttr(q: 'all' | 'focus'): void {
   seat!.setAttribute('quality', q);
@@ -506,15 +517,26 @@ function focusedSplit(): number {
  * presents at least `top` wide (requestVideoFrameCallback metadata), and the first one wider
  * than `low` (any layer above the low one). NaN where none came within `timeoutMs`.
  */
-async function focusChange(j: number, top: number, low: number, timeoutMs: number): Promise<{ full: number; aboveLow: number; focusAck: number; widthBefore: number }> {
+type FocusTiming = { full: number; aboveLow: number; focusAck: number; configure: number; widthBefore: number; clickWall: number };
+async function focusChange(j: number, top: number, low: number, timeoutMs: number): Promise<FocusTiming> {
   const btn = await until(() => splitButton(j, 'focus'), `focus button of split ${j}`);
   const widthBefore = paneVideo(j)?.videoWidth ?? 0;
+  // Diagnostics: when the split's subscriber asks Janus for the other layer (its `configure`).
+  const sub = paneLeg(j)?.sub;
+  const send = sub?.send;
   return new Promise((resolve) => {
     let full = NaN;
     let aboveLow = NaN;
     let focusAck = NaN;
+    let configure = NaN;
     let current: HTMLVideoElement | null = null;
+    const clickWall = Date.now();
     const t0 = performance.now();
+    if (sub && send)
+      sub.send = (p: { message?: { request?: string } }) => {
+        if (Number.isNaN(configure) && p?.message?.request === 'configure') configure = performance.now() - t0;
+        return send.call(sub, p);
+      };
     const off = seat!.store!.subscribe(() => {
       if (Number.isNaN(focusAck) && focusedSplit() === j) focusAck = performance.now() - t0;
     });
@@ -522,7 +544,8 @@ async function focusChange(j: number, top: number, low: number, timeoutMs: numbe
       clearInterval(watch);
       clearTimeout(timer);
       off();
-      resolve({ full, aboveLow, focusAck, widthBefore });
+      if (sub && send) sub.send = send;
+      resolve({ full, aboveLow, focusAck, configure, widthBefore, clickWall });
     };
     const onFrame = (v: HTMLVideoElement) => (now: number, meta: VideoFrameCallbackMetadata) => {
       if (v !== current) return;
@@ -549,4 +572,4 @@ async function focusChange(j: number, top: number, low: number, timeoutMs: numbe
   });
 }
 
-Object.assign((globalThis as any).bench, { initHd, setQualityAttr, splitWindow, paneWidths, focusedSplit, focusChange });
+Object.assign((globalThis as any).bench, { initHd, qualityLogSince, setQualityAttr, splitWindow, paneWidths, focusedSplit, focusChange });

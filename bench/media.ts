@@ -113,7 +113,10 @@ async function browser(url: string, wsUrl: string, hd = false): Promise<{ ctx: B
   if (process.env.BENCH_CONSOLE) page.on('console', (m) => console.error('[page]', m.text()));
   await page.goto(url);
   await page.waitForFunction(() => 'bench' in globalThis);
-  if (hd) await page.evaluate(() => (globalThis as any).bench.initHd());
+  if (hd) {
+    const { generateKeyFrame } = (await page.evaluate(() => (globalThis as any).bench.initHd())) as { generateKeyFrame: boolean };
+    console.error(`[bench:media] customers' browser: RTCRtpSender.generateKeyFrame ${generateKeyFrame ? 'present' : 'absent (layers are switched off and on for keyframes)'}`);
+  }
   else await page.evaluate((ws) => (globalThis as any).bench.init(ws), wsUrl);
   return { ctx, page, dir };
 }
@@ -205,6 +208,10 @@ interface FocusRow {
   full: number[];
   aboveLow: number[];
   focusAck: number[];
+  /** Per focus change: ms from the click to the split's layer request (configure) to Janus. */
+  configure: number[];
+  /** Per focus change: ms from the click until the newly focused customer's leg was told (wall clock, across browsers). */
+  customerHigh: number[];
   changes: number;
 }
 
@@ -274,6 +281,8 @@ async function focusAware(url: string, wsUrl: string, agent: Browser, ccWs: stri
           full: [],
           aboveLow: [],
           focusAck: [],
+          configure: [],
+          customerHigh: [],
           changes: 0,
         };
         for (let k = 0; n > 1 && k < FOCUS_CHANGES; k++) {
@@ -283,7 +292,10 @@ async function focusAware(url: string, wsUrl: string, agent: Browser, ccWs: stri
           const lowEnd = Date.now() + 5000;
           while (quality === 'focus' && Date.now() < lowEnd && (await ev<number[]>(agent, 'paneWidths'))[target]! > LOW_WIDTH) await sleep(100);
           await sleep(FOCUS_GAP_MS);
-          const r = await ev<{ full: number; aboveLow: number; focusAck: number }>(agent, 'focusChange', target, TOP_WIDTH, LOW_WIDTH, 5000);
+          const r = await ev<{ full: number; aboveLow: number; focusAck: number; configure: number; clickWall: number }>(agent, 'focusChange', target, TOP_WIDTH, LOW_WIDTH, 5000);
+          const learnt = (await ev<{ display: string; q: string; t: number }[]>(hd, 'qualityLogSince', r.clickWall)).find((e) => e.display === names[target] && e.q === 'high');
+          row.customerHigh.push(learnt ? learnt.t - r.clickWall : NaN);
+          row.configure.push(r.configure);
           if (process.env.BENCH_VERBOSE) console.error(`[bench:media] ${n}/${quality}: focus → ${target}: ${JSON.stringify(r)} widths now ${await ev<number[]>(agent, 'paneWidths')}`);
           row.changes++;
           row.full.push(r.full);
@@ -320,6 +332,14 @@ async function focusAware(url: string, wsUrl: string, agent: Browser, ccWs: stri
     console.log(
       `${String(r.splits).padStart(2)}  ${r.quality.padEnd(7)}  ${f0(r.cpuPct).padStart(15)}  ${f0(r.pssMiB).padStart(7)}  ${r.rxMbps.toFixed(2).padStart(9)}  ${r.txMbps.toFixed(2).padStart(9)}  ${sharp.padStart(26)}  ${(r.changes ? f0(p(r.aboveLow, 50)) : '–').padStart(14)}  ${fps.padEnd(34)}  ${r.widths.join(' ').padEnd(23)}  ${f0(r.customersCpuPct).padStart(15)}  ${r.load1.toFixed(1).padStart(5)}${r.settled ? '' : '  (layers had not settled)'}`,
     );
+  }
+  console.log('');
+  console.log('Where a focus change\'s time goes (p50 / p95 ms from the click, "focus" rows): the seat\'s store shows the focus,');
+  console.log('the split asks Janus for the top layer (configure), the newly focused customer\'s leg learns it (its keyframes');
+  console.log('follow at once and at +400, +1500, +3000 ms), first sharp frame:');
+  for (const r of rows.filter((x) => x.quality === 'focus' && x.changes)) {
+    const pp = (xs: number[]) => `${f0(p(xs, 50))} / ${f0(p(xs, 95))}`;
+    console.log(`  ${r.splits} splits: store focus ${pp(r.focusAck)}  configure ${pp(r.configure)}  customer told ${pp(r.customerHigh)}  sharp ${pp(r.full)}`);
   }
   const goal = rows.find((r) => r.splits === 8 && r.quality === 'focus');
   if (goal) {
