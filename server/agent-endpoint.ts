@@ -5,6 +5,7 @@ import type { AgentMessage } from '../core/protocol.js';
 import { parseMessage } from '../core/validate.js';
 import type { Identity } from './auth.js';
 import { Connection, type EndpointDeps } from './connection.js';
+import { agentParty } from './media-tokens.js';
 
 export class AgentConnection extends Connection<AgentMessage> {
   private seatId: string | null = null;
@@ -19,6 +20,10 @@ export class AgentConnection extends Connection<AgentMessage> {
 
   protected get signedIn(): boolean {
     return this.seatId !== null;
+  }
+
+  protected get party(): string | null {
+    return this.seatId === null ? null : agentParty(this.seatId);
   }
 
   protected parse(text: string) {

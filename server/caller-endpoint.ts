@@ -5,6 +5,7 @@ import type { CallerMessage } from '../core/protocol.js';
 import { parseMessage } from '../core/validate.js';
 import type { Identity } from './auth.js';
 import { Connection, type EndpointDeps } from './connection.js';
+import { customerParty } from './media-tokens.js';
 
 export class CallerConnection extends Connection<CallerMessage> {
   private customerId: string | null = null;
@@ -21,6 +22,10 @@ export class CallerConnection extends Connection<CallerMessage> {
 
   protected get signedIn(): boolean {
     return this.customerId !== null;
+  }
+
+  protected get party(): string | null {
+    return this.customerId === null ? null : customerParty(this.customerId);
   }
 
   protected parse(text: string) {

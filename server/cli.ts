@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { parseQueueConfig, type QueueConfig } from '../core/queue-config.js';
 import { RETURN_POLICY_STRATEGY, strategyNames } from '../core/strategies.js';
 import { DEFAULT_JANUS_URL, type ServerOptions } from './config.js';
+import { DEFAULT_TURN_TTL_S, IceServersError, MIN_TURN_TTL_S, needsMinting, parseIceServers } from './ice-servers.js';
 import { LIMIT_FLAGS, limitsFromFlags } from './limits.js';
 import { startServer } from './server.js';
 
@@ -33,6 +34,10 @@ const FLAGS: Flag[] = [
   { name: 'janus-admin-secret', kind: 'string', multi: true, help: "Janus' admin_secret, for --janus-admin-url; one, or one per --janus-url" },
   { name: 'janus-grace-ms', kind: 'int', help: 'a Janus down this long is lost: its calls get rooms on the others (default 3000)' },
   { name: 'janus-load-every-ms', kind: 'int', help: 'how often each Janus is asked for its rooms and participants (default 5000; 0: never)' },
+  // Real networks (ice-servers.ts): what clients are told to gather candidates with.
+  { name: 'ice-servers', kind: 'string', help: 'STUN/TURN servers told to clients with each call: a JSON array of {"urls","username"?,"credential"?} (RTCIceServer); checked at start' },
+  { name: 'turn-secret', kind: 'string', help: "the secret coturn runs with (--use-auth-secret --static-auth-secret): turn:/turns: entries without credentials get short-lived ones per party (TURN REST)" },
+  { name: 'turn-ttl', kind: 'int', help: `seconds a minted TURN credential is good for (default ${DEFAULT_TURN_TTL_S}; at least ${MIN_TURN_TTL_S}; longer than your longest call)` },
   { name: 'ring-timeout-ms', kind: 'int', help: 'R7: how long an offer rings (default 20000)' },
   { name: 'reject-delay-ms', kind: 'int', help: 'R8: how long a rejected call avoids that seat (default 10000)' },
   { name: 'wrapup-ms', kind: 'int', help: 'R11: wrap-up after a call (default 0)' },
@@ -128,6 +133,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions 
     if (!(u === 'none' && janusUrls.length === 1) && !/^wss?:\/\//.test(u)) throw new UsageError('--janus-url must be a ws:// or wss:// URL, or "none"');
   const janusServers = janusUrls.length > 1 ? janusPool(janusUrls, lists) : undefined;
   for (const f of ['messages-per-second', 'message-burst']) if (n(f) === 0) throw new UsageError(`--${f} must be above 0`);
+  const { iceServers, turnSecret, turnTtlS } = iceFlags(s('ice-servers'), s('turn-secret'), n('turn-ttl'));
   const redis = s('redis');
   if (redis !== undefined && !/^rediss?:\/\//.test(redis)) throw new UsageError('--redis must be a redis:// or rediss:// URL');
   const sentinel = s('redis-sentinel');
@@ -162,6 +168,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerOptions 
     janusServers,
     janusGraceMs: n('janus-grace-ms'),
     janusLoadEveryMs: n('janus-load-every-ms'),
+    iceServers,
+    turnSecret,
+    turnTtlS,
     db: s('db'),
     limits: guarded.limits,
     access: guarded.access,
@@ -213,6 +222,22 @@ function janusPool(urls: string[], lists: Map<string, string[]>): NonNullable<Se
     if (adminSecret[i] !== undefined) j.adminSecret = adminSecret[i]!;
     return j;
   });
+}
+
+/** `--ice-servers`, `--turn-secret`, `--turn-ttl`: checked together, each mistake named. */
+function iceFlags(json: string | undefined, turnSecret: string | undefined, turnTtlS: number | undefined) {
+  let iceServers;
+  try {
+    iceServers = json === undefined ? undefined : parseIceServers(json, turnSecret !== undefined);
+  } catch (e) {
+    if (e instanceof IceServersError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (turnSecret !== undefined && !(iceServers ?? []).some(needsMinting))
+    throw new UsageError('--turn-secret is given but no --ice-servers entry is a turn: or turns: server without username and credential: there is nothing to mint credentials for');
+  if (turnTtlS !== undefined && turnSecret === undefined) throw new UsageError('--turn-ttl is the lifetime of minted TURN credentials: it needs --turn-secret');
+  if (turnTtlS !== undefined && turnTtlS < MIN_TURN_TTL_S) throw new UsageError(`--turn-ttl must be at least ${MIN_TURN_TTL_S} (seconds)`);
+  return { iceServers, turnSecret, turnTtlS };
 }
 
 /** `--queues`: the file read and checked now, so a bad one stops the start with the field named. */

@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig, type EngineConfig } from '../core/model.js';
+import type { IceServer } from '../core/protocol.js';
+import { checkIceServers, DEFAULT_TURN_TTL_S, MIN_TURN_TTL_S, needsMinting } from './ice-servers.js';
 import { defaultAccess, defaultLimits, type Access, type Limits } from './limits.js';
 
 export interface ServerConfig {
@@ -37,6 +39,18 @@ export interface ServerConfig {
   janusServers: JanusServerConfig[];
   /** A Janus down this long is lost: its calls' rooms are made again on the others. */
   janusGraceMs: number;
+  /**
+   * STUN/TURN servers told to clients in every call's `media` (ice-servers.ts); empty: none (the
+   * clients' own, by default Janus's host candidates only).
+   */
+  iceServers: IceServer[];
+  /**
+   * The secret shared with coturn (`--use-auth-secret --static-auth-secret`): TURN entries of
+   * `iceServers` without credentials get short-lived ones minted per party with it.
+   */
+  turnSecret: string | null;
+  /** How long a minted TURN credential is good for (s). */
+  turnTtlS: number;
   /** How often each Janus is asked for its rooms and participants (0: never; local counts only). */
   janusLoadEveryMs: number;
   engine: EngineConfig;
@@ -105,6 +119,9 @@ export function defaultServerConfig(): ServerConfig {
     janusAdminSecret: null,
     janusServers: [],
     janusGraceMs: 3000,
+    iceServers: [],
+    turnSecret: null,
+    turnTtlS: DEFAULT_TURN_TTL_S,
     janusLoadEveryMs: 5000,
     engine: { ...defaultConfig },
     db: './data/calls.db',
@@ -155,6 +172,9 @@ export function resolveConfig(options: ServerOptions = {}): ServerConfig {
   // The published @multi-seat/server is a bundle without the demo pages: say so at start
   // rather than answer every page with 404.
   if (config.demo && !existsSync(join(config.staticRoot, 'demo'))) throw new Error(`--demo serves the demo pages of a repository checkout; there are none at ${config.staticRoot}`);
+  config.iceServers = checkIceServers(config.iceServers, !!config.turnSecret, 'iceServers');
+  if (config.turnSecret && !config.iceServers.some(needsMinting)) throw new Error('turnSecret is given but no iceServers entry is a TURN server without credentials to mint them for');
+  if (!Number.isInteger(config.turnTtlS) || config.turnTtlS < MIN_TURN_TTL_S) throw new Error(`turnTtlS must be a whole number of seconds, at least ${MIN_TURN_TTL_S}`);
   if (config.janusUrl === 'none') config.janusUrl = null;
   config.janusPublicUrl ??= config.janusUrl;
   config.janusServers = resolveJanusServers(config, options.janusServers);

@@ -15,6 +15,7 @@ import { CloseCode, MAX_ID_LENGTH } from '../core/protocol.js';
 import type { Auth, Identity } from './auth.js';
 import type { Outcome } from '../core/effect-host.js';
 import type { Floor, Peer } from './floor.js';
+import type { IceServers } from './ice-servers.js';
 import { defaultLimits, Guard } from './limits.js';
 import { Liveness } from './liveness.js';
 import { RateLimit } from './rate-limit.js';
@@ -26,6 +27,8 @@ export interface EndpointDeps {
   log: (message: string) => void;
   /** The server's shared per-address and per-identity limits (a private default when absent). */
   guard?: Guard;
+  /** `--ice-servers`: added to every `media` this connection is sent, TURN credentials minted for its party. */
+  ice?: IceServers;
 }
 
 /** Frames a connection may send while its `hello` waits for the verdict. */
@@ -42,6 +45,8 @@ export abstract class Connection<M extends { type: string; id: string }> impleme
   private readonly log: (message: string) => void;
   protected readonly guard: Guard;
   private readonly liveness: Liveness;
+  /** Adds this party's ICE servers to the `media` of outgoing snapshots; null without any. */
+  private readonly withIce: ((m: ServerMessage) => ServerMessage) | null;
   protected closed = false;
   private readPaused = false;
   /** Lost (4004): never read from again; the socket is cut shortly. */
@@ -57,6 +62,9 @@ export abstract class Connection<M extends { type: string; id: string }> impleme
     this.log = deps.log;
     this.guard = deps.guard ?? new Guard(defaultLimits());
     this.limiter = new RateLimit(deps.rateLimit.perSecond, deps.rateLimit.burst);
+    // Wall time, not the floor's clock: coturn checks a credential's expiry against its own clock.
+    // One minter per connection: every new connection (a reconnect) gets fresh credentials.
+    this.withIce = deps.ice && !deps.ice.empty ? deps.ice.forConnection(() => this.party, () => Date.now()) : null;
     const limits = this.guard.limits;
     this.liveness = new Liveness(ws, limits, {
       helloTimeout: () => {
@@ -97,7 +105,7 @@ export abstract class Connection<M extends { type: string; id: string }> impleme
 
   send(message: ServerMessage): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(JSON.stringify(message));
+    this.ws.send(JSON.stringify(this.withIce ? this.withIce(message) : message));
     // Backpressure: what the client has not read stays in our memory; past the limit it is lost.
     if (this.ws.bufferedAmount > this.guard.limits.maxBufferedBytes) {
       this.log(`${this.role} does not read (${this.ws.bufferedAmount} bytes unsent): closing 4004`);
@@ -141,6 +149,8 @@ export abstract class Connection<M extends { type: string; id: string }> impleme
   protected abstract hello(message: M, identity: Identity): void;
   protected abstract command(message: M): void;
   protected abstract get signedIn(): boolean;
+  /** Who this connection is in a media room (`agent:<seatId>`, `customer:<id>`), once signed in. */
+  protected abstract get party(): string | null;
   protected abstract gone(): void;
 
   protected ok(id: string): void {

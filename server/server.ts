@@ -29,6 +29,7 @@ import { admitConnection, FORBIDDEN_ORIGIN, originAllowed } from './origin.js';
 import { Records } from './records.js';
 import { recover, SnapshottingJournal, type Recovered } from './recovery.js';
 import { MediaKeys, mediaPresenter } from './media-tokens.js';
+import { IceServers } from './ice-servers.js';
 import { Rooms } from './rooms.js';
 import { SqliteJournal } from './sqlite-journal.js';
 
@@ -134,7 +135,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   // Per-address and per-identity limits shared by every connection (limits.ts).
   const guard = new Guard(config.limits);
-  const deps: EndpointDeps = { cc: floor, auth, rateLimit: config.rateLimit, log, guard };
+  // STUN/TURN servers for the clients, TURN credentials minted per party (ice-servers.ts).
+  const ice = new IceServers(config.iceServers, { secret: config.turnSecret, ttlS: config.turnTtlS });
+  const deps: EndpointDeps = { cc: floor, auth, rateLimit: config.rateLimit, log, guard, ice };
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   // The node id is host:port, known once listening.
