@@ -1,5 +1,6 @@
 /**
  * The Janus media adapter: real WebRTC through a Janus VideoRoom, one Janus session per server
+ * and ICE servers (janus.js sets those per session; `media.iceServers` from the control center)
  * (`media.server`: with a pool of Janus servers a seat's calls may be on several) and media token
  * (= per seat and server when calls carry no token; with a locked Janus, `media.token` is
  * also the Janus session token, so each call's leg has its own session, ended with its last
@@ -27,7 +28,18 @@ export interface JanusMediaAdapterOptions {
    * with a pool, calls are on the servers their `media.server` names).
    */
   server?: string;
+  /**
+   * STUN/TURN servers for calls whose `media` carries none. The control center's
+   * (`media.iceServers`, `--ice-servers`, with TURN credentials minted for this party) win:
+   * they are the operator's and fresh. Default: none (Janus's host candidates only).
+   */
   iceServers?: RTCIceServer[];
+  /**
+   * `relay` gathers and uses TURN relay candidates only: for locked-down networks where only a
+   * TURN server is reachable (or should be: nothing of the browser's own addresses leaks to the
+   * other side), and for tests that prove the relay works. Default `all`.
+   */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   /**
    * Where the camera and microphone come from. Called at most once per adapter (the result is
    * shared: each leg publishes its own clones of the tracks, so one leg's mute never touches
@@ -199,6 +211,11 @@ function videoroomError(msg: Msg): string {
 class Session {
   readonly ready: Promise<JanusSession>;
   dead = false;
+  /**
+   * A newer session for the same server and token was made with other ICE servers (the control
+   * center mints TURN credentials afresh per connection): this one ends with its last leg.
+   */
+  superseded = false;
   private janus: JanusSession | null = null;
   readonly legs = new Set<JanusLeg>();
 
@@ -206,7 +223,10 @@ class Session {
     readonly url: string,
     /** The Janus session token (`token_auth`), sent with every request; null without one. */
     readonly token: string | null,
-    iceServers: RTCIceServer[] | undefined,
+    /** Server and token: sessions with the same base differ only in their ICE servers. */
+    readonly base: string,
+    iceServers: RTCIceServer[],
+    iceTransportPolicy: RTCIceTransportPolicy | undefined,
     debug: boolean | string[],
     private readonly onDead: (s: Session) => void,
   ) {
@@ -217,7 +237,11 @@ class Session {
           const janus: JanusSession = new J!({
             server: url,
             ...(token ? { token } : {}),
-            iceServers: iceServers ?? [],
+            // janus.js gives every PeerConnection of the session these (it has no per-handle
+            // setting), hence a session per set of ICE servers. `[]` keeps janus.js from
+            // falling back to Google's public STUN server.
+            iceServers,
+            ...(iceTransportPolicy ? { iceTransportPolicy } : {}),
             success: () => {
               up = true;
               this.janus = janus;
@@ -309,15 +333,30 @@ export class JanusMediaAdapter implements MediaAdapter<MediaStream> {
     this.local = null;
   }
 
-  /** @internal The session for a server URL and token, made on first use and remade after it died. */
-  session(url: string, token: string | null = null): Session {
+  /**
+   * @internal The session for a server URL, token and ICE servers (the call's `media.iceServers`,
+   * else the option), made on first use and remade after it died. A new set of ICE servers for
+   * the same server and token (fresh TURN credentials after a reconnect to the control center)
+   * makes a new session; the old one ends with its last leg.
+   */
+  session(url: string, token: string | null = null, iceServers?: RTCIceServer[]): Session {
     const u = this.options.server ?? url;
-    const id = token ? `${u}\n${token}` : u;
+    const base = token ? `${u}\n${token}` : u;
+    const ice = iceServers ?? this.options.iceServers ?? [];
+    const id = `${base}\n${JSON.stringify(ice)}`;
     let s = this.sessions.get(id);
     if (!s || s.dead) {
-      s = new Session(u, token, this.options.iceServers, this.options.debug ?? false, (dead) => {
+      s = new Session(u, token, base, ice, this.options.iceTransportPolicy, this.options.debug ?? false, (dead) => {
         if (this.sessions.get(id) === dead) this.sessions.delete(id);
       });
+      for (const [other, o] of this.sessions) {
+        if (other === id || o.base !== base) continue;
+        o.superseded = true;
+        if (o.legs.size === 0) {
+          this.sessions.delete(other);
+          void o.destroy();
+        }
+      }
       this.sessions.set(id, s);
     }
     return s;
@@ -325,10 +364,11 @@ export class JanusMediaAdapter implements MediaAdapter<MediaStream> {
 
   /**
    * @internal A leg left its session: a session made for one call's token ends with its last
-   * leg (Janus drops the token with the call; a seat's token-less session stays for the next).
+   * leg (Janus drops the token with the call; a seat's token-less session stays for the next,
+   * unless a newer one with other ICE servers replaced it).
    */
   released(session: Session): void {
-    if (!session.token || session.legs.size > 0) return;
+    if ((!session.token && !session.superseded) || session.legs.size > 0) return;
     for (const [id, s] of this.sessions) if (s === session) this.sessions.delete(id);
     void session.destroy();
   }
@@ -601,7 +641,7 @@ export class JanusLeg implements MediaLeg<MediaStream> {
   }
 
   private async run(gen: number): Promise<void> {
-    const session = this.adapter.session(this.media.server, this.media.token ?? null);
+    const session = this.adapter.session(this.media.server, this.media.token ?? null, this.media.iceServers);
     this.session = session;
     session.legs.add(this);
     // Open the camera while the session and handle are being made.
