@@ -183,6 +183,13 @@ async function load(dir: string, page: Page, ms: number): Promise<{ cpuPct: numb
   return { cpuPct: ((b.cpu - a.cpu) / secs) * 100, rssMiB: b.rss / 2 ** 20, heapMiB: heap / 2 ** 20, fps };
 }
 
+/** CPU seconds every core of the machine spent busy (not idle, not waiting for I/O), from /proc/stat. */
+function machineBusy(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+  return (total - f[3]! - f[4]!) / TICK;
+}
+
 const f0 = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(0));
 const f1 = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(1));
 const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(', ');
@@ -198,6 +205,9 @@ interface FocusRow {
   cpuPct: number;
   pssMiB: number;
   customersCpuPct: number;
+  janusCpuPct: number;
+  /** The machine's busy time not spent by the agent's browser, the customers' or Janus: other work, and this Node process. */
+  othersCpuPct: number;
   rxMbps: number;
   txMbps: number;
   fps: number[];
@@ -221,7 +231,7 @@ interface FocusRow {
  * the agent's browser's CPU and memory, bitrates from getStats, decoded fps per pane over the
  * window, then focus changes timed to the first full-width frame on the newly focused split.
  */
-async function focusAware(url: string, wsUrl: string, agent: Browser, ccWs: string, token: (role: 'agent' | 'caller', sub: string) => Promise<string>): Promise<void> {
+async function focusAware(url: string, wsUrl: string, janusPid: number, agent: Browser, ccWs: string, token: (role: 'agent' | 'caller', sub: string) => Promise<string>): Promise<void> {
   const hd = await browser(url, wsUrl, true);
   const rows: FocusRow[] = [];
   const ev = <T>(b: Browser, fn: string, ...args: unknown[]) =>
@@ -229,25 +239,26 @@ async function focusAware(url: string, wsUrl: string, agent: Browser, ccWs: stri
   let paneBox = '';
   try {
     for (const n of SPLITS) {
-      await agent.page.setViewportSize({ width: VIEW_WIDTH, height: 768 });
-      await ev(agent, 'seatOpen', ccWs, await token('agent', `bench-focus-${n}`), n, 'on', 'all', `${SEAT_WIDTH}px`);
-      const names: string[] = [];
-      for (let i = 0; i < n; i++) {
-        const name = `cust-focus-${n}-${i}`;
-        await ev(hd, 'callerCall', ccWs, await token('caller', name), name);
-        names.push(name);
-        await ev(agent, 'answerToFrame', i, true);
-      }
-      // Chromium decodes no frames of a video out of view: every pane must be on screen.
-      const box = await agent.page.evaluate(() => {
-        const seat = document.querySelector('multi-seat')!;
-        const panes = [...seat.shadowRoot!.querySelectorAll('seat-split')].map((s) => s.getBoundingClientRect());
-        return { bottom: Math.max(...panes.map((r) => r.bottom), seat.getBoundingClientRect().bottom), panes: panes.map((r) => `${Math.round(r.width)}×${Math.round(r.height)}`) };
-      });
-      if (box.bottom > 768) await agent.page.setViewportSize({ width: VIEW_WIDTH, height: Math.ceil(box.bottom) + 8 });
-      paneBox += `  ${n} split${n > 1 ? 's' : ''}: panes ${[...new Set(box.panes)].join(', ')} px\n`;
+      // Each quality on calls of its own, answered under it, as a seat set up that way meets them
+      // (a quality change on live calls is another path: see the README).
       for (const quality of ['all', 'focus'] as const) {
-        await ev(agent, 'setQualityAttr', quality);
+        await agent.page.setViewportSize({ width: VIEW_WIDTH, height: 768 });
+        await ev(agent, 'seatOpen', ccWs, await token('agent', `bench-focus-${n}-${quality}`), n, 'on', quality, `${SEAT_WIDTH}px`);
+        const names: string[] = [];
+        for (let i = 0; i < n; i++) {
+          const name = `cust-focus-${n}-${quality}-${i}`;
+          await ev(hd, 'callerCall', ccWs, await token('caller', name), name);
+          names.push(name);
+          await ev(agent, 'answerToFrame', i, true);
+        }
+        // Chromium decodes no frames of a video out of view: every pane must be on screen.
+        const box = await agent.page.evaluate(() => {
+          const seat = document.querySelector('multi-seat')!;
+          const panes = [...seat.shadowRoot!.querySelectorAll('seat-split')].map((s) => s.getBoundingClientRect());
+          return { bottom: Math.max(...panes.map((r) => r.bottom), seat.getBoundingClientRect().bottom), panes: panes.map((r) => `${Math.round(r.width)}×${Math.round(r.height)}`) };
+        });
+        if (box.bottom > 768) await agent.page.setViewportSize({ width: VIEW_WIDTH, height: Math.ceil(box.bottom) + 8 });
+        if (quality === 'all') paneBox += `  ${n} split${n > 1 ? 's' : ''}: panes ${[...new Set(box.panes)].join(', ')} px\n`;
         // Simulcast layers ramp up as the customers' encoders and bandwidth estimates warm.
         const want = async () => {
           const [w, f] = [await ev<number[]>(agent, 'paneWidths'), await ev<number>(agent, 'focusedSplit')];
@@ -262,11 +273,11 @@ async function focusAware(url: string, wsUrl: string, agent: Browser, ccWs: stri
         await sleep(2000);
         const pids = procsOf(agent.dir);
         const cpids = procsOf(hd.dir);
-        const [a, ca] = [usage(pids), usage(cpids)];
+        const [a, ca, ja, ma] = [usage(pids), usage(cpids), usage([janusPid]), machineBusy()];
         const t = performance.now();
         const w = await ev<{ rxMbps: number; txMbps: number; fps: number[]; widths: number[] }>(agent, 'splitWindow', SETTLE_MS);
         if (process.env.BENCH_VERBOSE) console.error(`[bench:media] ${n}/${quality}: settled ${settled}, focus ${await ev<number>(agent, 'focusedSplit')}, window ${JSON.stringify(w)}; customers: ${JSON.stringify(await ev(hd, 'rtpStats'))}`);
-        const [b, cb] = [usage(pids), usage(cpids)];
+        const [b, cb, jb, mb] = [usage(pids), usage(cpids), usage([janusPid]), machineBusy()];
         const secs = (performance.now() - t) / 1000;
         const row: FocusRow = {
           splits: n,
@@ -275,6 +286,8 @@ async function focusAware(url: string, wsUrl: string, agent: Browser, ccWs: stri
           cpuPct: ((b.cpu - a.cpu) / secs) * 100,
           pssMiB: b.rss / 2 ** 20,
           customersCpuPct: ((cb.cpu - ca.cpu) / secs) * 100,
+          janusCpuPct: ((jb.cpu - ja.cpu) / secs) * 100,
+          othersCpuPct: ((mb - ma - (b.cpu - a.cpu) - (cb.cpu - ca.cpu) - (jb.cpu - ja.cpu)) / secs) * 100,
           ...w,
           focus: await ev<number>(agent, 'focusedSplit'),
           load1: os.loadavg()[0],
@@ -304,11 +317,11 @@ async function focusAware(url: string, wsUrl: string, agent: Browser, ccWs: stri
         }
         rows.push(row);
         console.error(`[bench:media] ${n} splits, quality="${quality}" done (load ${loadavg()})`);
+        for (let i = 0; i < n; i++) await ev(agent, 'agentHangup', i);
+        for (const name of names) await ev(hd, 'callerGone', name);
+        await ev(agent, 'seatClose');
+        await sleep(1000);
       }
-      for (let i = 0; i < n; i++) await ev(agent, 'agentHangup', i);
-      for (const name of names) await ev(hd, 'callerGone', name);
-      await ev(agent, 'seatClose');
-      await sleep(1000);
     }
   } finally {
     await hd.ctx.close();
@@ -320,17 +333,17 @@ async function focusAware(url: string, wsUrl: string, agent: Browser, ccWs: stri
   console.log(
     `Focus-aware media (issue 13): <multi-seat splits="N"> with N calls connected, customers on VP8 simulcast from 1280×720 (layers ${TOP_WIDTH}/${TOP_WIDTH / 2}/${LOW_WIDTH} wide)`,
   );
-  console.log(`in their own browser; quality="all" then "focus" on the same calls; ${SETTLE_MS / 1000} s window; ${FOCUS_CHANGES} focus changes per row (click on the next split's focus control,`);
+  console.log(`in their own browser; quality="all" and "focus" each on N calls answered under it; ${SETTLE_MS / 1000} s window; ${FOCUS_CHANGES} focus changes per row (click on the next split's focus control,`);
   console.log(`${FOCUS_GAP_MS} ms apart): ms to the first frame the newly focused pane presents ${TOP_WIDTH} wide ("sharp"; n = how many got there within 5 s),`);
   console.log(`and to the first above the low layer. Agent's seat ${SEAT_WIDTH} px wide (a seat panel in a CRM page) in a ${VIEW_WIDTH}-wide viewport, every pane in view:`);
   process.stdout.write(paneBox);
   console.log('');
-  console.log(' N  quality  agent CPU %core  PSS MiB  rx Mbit/s  tx Mbit/s  focus→sharp p50 / p95 (n)  →above low p50  decoded fps per pane (focused*)      widths per pane          customers CPU %  load1');
+  console.log(' N  quality  agent CPU %core  PSS MiB  rx Mbit/s  tx Mbit/s  focus→sharp p50 / p95 (n)  →above low p50  decoded fps per pane (focused*)      widths per pane          customers / Janus / rest CPU %  load1');
   for (const r of rows) {
     const fps = r.fps.map((x, i) => `${f0(x)}${i === r.focus ? '*' : ''}`).join(' ');
     const sharp = r.changes ? `${f0(p(r.full, 50))} / ${f0(p(r.full, 95))} (${reached(r.full).length}/${r.changes})` : '–';
     console.log(
-      `${String(r.splits).padStart(2)}  ${r.quality.padEnd(7)}  ${f0(r.cpuPct).padStart(15)}  ${f0(r.pssMiB).padStart(7)}  ${r.rxMbps.toFixed(2).padStart(9)}  ${r.txMbps.toFixed(2).padStart(9)}  ${sharp.padStart(26)}  ${(r.changes ? f0(p(r.aboveLow, 50)) : '–').padStart(14)}  ${fps.padEnd(34)}  ${r.widths.join(' ').padEnd(23)}  ${f0(r.customersCpuPct).padStart(15)}  ${r.load1.toFixed(1).padStart(5)}${r.settled ? '' : '  (layers had not settled)'}`,
+      `${String(r.splits).padStart(2)}  ${r.quality.padEnd(7)}  ${f0(r.cpuPct).padStart(15)}  ${f0(r.pssMiB).padStart(7)}  ${r.rxMbps.toFixed(2).padStart(9)}  ${r.txMbps.toFixed(2).padStart(9)}  ${sharp.padStart(26)}  ${(r.changes ? f0(p(r.aboveLow, 50)) : '–').padStart(14)}  ${fps.padEnd(34)}  ${r.widths.join(' ').padEnd(23)}  ${`${f0(r.customersCpuPct)} / ${f0(r.janusCpuPct)} / ${f0(Math.max(0, r.othersCpuPct))}`.padStart(30)}  ${r.load1.toFixed(1).padStart(5)}${r.settled ? '' : '  (layers had not settled)'}${r.fps.some((x) => x < 1) ? `  (${r.fps.filter((x) => x < 1).length} pane(s) decoded no frame in the window)` : ''}`,
     );
   }
   console.log('');
@@ -352,7 +365,9 @@ async function focusAware(url: string, wsUrl: string, agent: Browser, ccWs: stri
         `sent < 1.5 Mbit/s: ${goal.txMbps.toFixed(2)} (${yes(goal.txMbps < 1.5)}); focus → sharp p95 < 300 ms: ${f0(p95)} ms${allFull ? '' : `, ${goal.changes - reached(goal.full).length} of ${goal.changes} never sharp within 5 s`} (${yes(p95 < 300 && allFull)})`,
     );
   }
-  console.log('CPU: user + system time of every process of the browser over the window; memory: PSS of the agent browser\'s processes;');
+  console.log('CPU: user + system time of every process of the browser over the window (% of one core; the machine has');
+  console.log(`${os.cpus().length} cores: ${os.cpus().length * 100} % in all); "rest": the machine's busy time outside the two browsers and Janus (other`);
+  console.log('engineers\' work, this Node process); load1 counts runnable threads, the benchmark\'s own included. Memory: PSS of the agent browser\'s processes;');
   console.log('bitrates: bytes through every PeerConnection of the seat (getStats transport: media, RTCP, headers); decoded fps from');
   console.log('each pane\'s inbound-rtp framesDecoded; widths: the pane <video>\'s videoWidth at the end of the window.');
   console.log('');
@@ -534,7 +549,7 @@ async function main(): Promise<void> {
       // first customers' browser takes no CPU from this part.
       await cust.ctx.close();
       rmSync(cust.dir, { recursive: true, force: true });
-      await focusAware(url, janus.wsUrl, agent, ccWs, token);
+      await focusAware(url, janus.wsUrl, janus.pid, agent, ccWs, token);
     }
     } finally {
       await cc.close();
