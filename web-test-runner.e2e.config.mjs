@@ -7,6 +7,7 @@ import { janusForTests } from './test/support/janus-wtr.mjs';
 import { controlCenterForTests } from './test/support/cc-wtr.mjs';
 import { controlCenterProcesses } from './test/support/cc-process-wtr.mjs';
 import { janusPoolForTests } from './test/support/janus-pool-wtr.mjs';
+import { turnForTests } from './test/support/coturn-wtr.mjs';
 
 const janus = janusForTests();
 const cc = controlCenterForTests(janus.janus);
@@ -15,6 +16,8 @@ const cc = controlCenterForTests(janus.janus);
 const ccProcs = controlCenterProcesses();
 // A control center with a pool of two locked Janus, one of which a test kills.
 const pool = janusPoolForTests();
+// A coturn of its own and a control center handing it out, for the relay test (turn-relay.test.ts).
+const turn = turnForTests(janus.janus);
 
 export default {
   ...base,
@@ -22,7 +25,7 @@ export default {
   testFramework: { config: { timeout: 30000 } },
   testsFinishTimeout: 300000,
   // /__ccproc first: the in-process control center answers everything under /__cc.
-  middleware: [...(base.middleware ?? []), janus.middleware, ccProcs.middleware, pool.middleware, cc.middleware],
+  middleware: [...(base.middleware ?? []), janus.middleware, ccProcs.middleware, pool.middleware, turn.middleware, cc.middleware],
   // The control center closes before Janus (plugins stop in order).
-  plugins: [...(base.plugins ?? []), cc.plugin, ccProcs.plugin, pool.plugin, janus.plugin],
+  plugins: [...(base.plugins ?? []), cc.plugin, ccProcs.plugin, pool.plugin, turn.plugin, janus.plugin],
 };
