@@ -21,6 +21,8 @@ export interface SessionHost extends SeatElement {
   token?: string;
   simulator?: Simulator;
   mediaAdapterFactory: MediaAdapterFactory;
+  /** Given to the factory when the element makes its adapter. */
+  iceTransportPolicy?: 'all' | 'relay';
 }
 
 /** What differs between the elements: which store, on which endpoint, and what they do with it. */
@@ -247,7 +249,7 @@ export class SessionController<S extends SessionStore> implements ReactiveContro
     this.mediaLoading = true;
     // With a server, the factory (the Janus adapter, loaded lazily); without, the fake adapter
     // (loaded on demand too; `updateComplete` waits for it).
-    const made = this.host.server ? this.host.mediaAdapterFactory() : this.options.track(fakeFactory());
+    const made = this.host.server ? this.host.mediaAdapterFactory({ iceTransportPolicy: this.host.iceTransportPolicy ?? 'all' }) : this.options.track(fakeFactory());
     made.then(
       (adapter) => {
         if (gen !== this._generation || this.mediaOutside) return void adapter.dispose();

@@ -205,6 +205,13 @@ export class MultiSeat extends SeatElement {
   @property() quality: 'focus' | 'all' = 'focus';
   @property() ring: RingOption = 'auto';
   @property({ type: Number, attribute: 'ring-volume' }) ringVolume = 0.3;
+  /**
+   * `relay`: the browser sends and receives media only through a TURN server (the control
+   * center's `--ice-servers`; `iceTransportPolicy: 'relay'`), for locked-down networks and to
+   * keep the browser's own addresses from the other side. Read when the element makes its media
+   * adapter (set it with `server`); no effect on an adapter the page gives.
+   */
+  @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: 'all' | 'relay' = 'all';
   /** The simulator a seat without `server` signs in to (default: the page's shared one, loaded on demand). */
   @property({ attribute: false }) simulator?: Simulator;
   /** How the media adapter is made when `server` is set and none is given (default: the Janus adapter, loaded lazily). */

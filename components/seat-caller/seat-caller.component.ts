@@ -110,6 +110,13 @@ export class SeatCaller extends SeatElement {
   @property() override lang!: string;
   /** The customer's name, shown to the agent. */
   @property() name?: string;
+  /**
+   * `relay`: the browser sends and receives media only through a TURN server (the control
+   * center's `--ice-servers`; `iceTransportPolicy: 'relay'`), for locked-down networks and to
+   * keep the browser's own addresses from the other side. Read when the element makes its media
+   * adapter (set it with `server`); no effect on an adapter the page gives.
+   */
+  @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: 'all' | 'relay' = 'all';
   /** The simulator to call into when there is no `server` (default: the page's shared one, loaded on demand). */
   @property({ attribute: false }) simulator?: Simulator;
   @property({ attribute: false }) mediaAdapterFactory: MediaAdapterFactory = janusFactory;

@@ -1,7 +1,8 @@
 // Real networks (issue 13, item 6): a control center told to hand out a TURN server
 // (--ice-servers, credentials minted with --turn-secret) and a real coturn, both started by
 // web-test-runner.e2e.config.mjs (test/support/coturn-wtr.mjs). The agent's and the customer's
-// adapters are forced to `iceTransportPolicy: 'relay'`, so media can flow only through coturn,
+// adapters are forced to `iceTransportPolicy: 'relay'` (the agent by `ice-transport-policy`, the
+// customer by the adapter option), so media can flow only through coturn,
 // which admits only the credentials the control center minted: the call still shows video both
 // ways, and every PeerConnection's selected candidate pair is a relay one (getStats).
 import { expect } from '@open-wc/testing';
@@ -75,7 +76,9 @@ describe('issue 13: real networks, a TURN relay (coturn) on both sides', () => {
     seat.setAttribute('ring', 'off');
     seat.setAttribute('lang', 'en');
     seat.setAttribute('style', 'position:fixed;left:0;top:0;width:800px');
-    seat.mediaAdapter = new JanusMediaAdapter({ iceTransportPolicy: 'relay' });
+    // The agent's element makes its own adapter, relay-only by its attribute; the customer's
+    // page gives an adapter with the option: both ways in.
+    seat.setAttribute('ice-transport-policy', 'relay');
     document.body.append(seat);
     made.push(seat);
     await waitFor(() => seat.store?.getState().seat?.seatId === seatId, 'the seat signed in', 15_000);
