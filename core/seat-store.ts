@@ -21,6 +21,24 @@ export interface SeatState extends CommandState {
   waiting: number;
   /** R18: splits whose customer asked for the agent, longest-waiting first. */
   attention: number[];
+  /** Splits shown in a window of their own (see SplitWindowHandle), in index order. */
+  windows: number[];
+}
+
+/**
+ * A split moved into a window of its own, as the seed patent's claim 5 has it: the seat controls
+ * its split windows by their handles. The elements make the window; the store keeps the handles,
+ * so a CRM (or a keyboard map) can bring a split's window forward, give its call focus, or close
+ * it (the split comes back into the seat) without knowing how it was made.
+ */
+export interface SplitWindowHandle {
+  readonly index: number;
+  /** Gives the split's call focus (R10), when it has a connected call, and brings its window forward. */
+  focus(): void;
+  /** Brings the window forward, focus unchanged. */
+  raise(): void;
+  /** Closes the window; the split comes back into the seat. */
+  close(): void;
 }
 
 export function attentionOrder(seat: SeatView | null): number[] {
@@ -37,9 +55,10 @@ export class SeatStore extends CommandStore<SeatState, AgentMessage> {
   /** Transfers asked for through this store, by call id, until the call leaves its split. */
   private readonly transfers = new Map<string, TransferTarget>();
   private readonly beforeHangup = new Set<BeforeHangup>();
+  private readonly windowHandles = new Map<number, SplitWindowHandle>();
 
   constructor(client: ControlClient<AgentMessage>) {
-    super(client, { connection: client.status, seat: null, waiting: 0, attention: [], pending: {}, lastError: null });
+    super(client, { connection: client.status, seat: null, waiting: 0, attention: [], windows: [], pending: {}, lastError: null });
     this.stop = client.subscribe((e) => {
       if (e.type === 'status') {
         // A new connection starts a new hello, whose snapshot is the truth even if its version
@@ -111,6 +130,24 @@ export class SeatStore extends CommandStore<SeatState, AgentMessage> {
     return this.transfers.get(callId);
   }
 
+  /** The handle of split `index`'s own window, while it has one. */
+  splitWindow(index: number): SplitWindowHandle | undefined {
+    return this.windowHandles.get(index);
+  }
+
+  /** Records a split's window (replacing an older one of the same split); the elements call it. */
+  addSplitWindow(handle: SplitWindowHandle): void {
+    this.windowHandles.set(handle.index, handle);
+    this.update({ windows: [...this.windowHandles.keys()].sort((a, b) => a - b) });
+  }
+
+  /** Forgets split `index`'s window once it closed; the split shows in the seat again. */
+  removeSplitWindow(index: number, handle?: SplitWindowHandle): void {
+    if (!this.windowHandles.has(index) || (handle && this.windowHandles.get(index) !== handle)) return;
+    this.windowHandles.delete(index);
+    this.update({ windows: [...this.windowHandles.keys()].sort((a, b) => a - b) });
+  }
+
   /** Commands on a split are keyed by split, so answering split 0 twice is refused locally. */
   protected override send(message: Outgoing<AgentMessage>): Promise<void> {
     return super.send(message, 'split' in message ? `${message.type}:${message.split}` : message.type);
@@ -118,6 +155,7 @@ export class SeatStore extends CommandStore<SeatState, AgentMessage> {
 
   /** Stops listening to the client and closes it. */
   dispose(): void {
+    for (const w of [...this.windowHandles.values()]) w.close();
     this.stop();
     this.client.close();
   }

@@ -10,7 +10,8 @@ export interface SeatErrorDetail {
    * - `connection`: `unreachable`, `unauthorized`, `replaced`, or the control center's error code
    *   for a refused sign-in.
    * - `command`: the control center's error code (`busy`, `invalid-state`, `no-such-target`, …;
-   *   see `ErrorCode` in PROTOCOL.md). A command refused locally (`locally-refused`: already in
+   *   see `ErrorCode` in PROTOCOL.md), and `window-blocked` when the browser refused a split's
+   *   own window (pop-ups blocked). A command refused locally (`locally-refused`: already in
    *   flight, or vetoed through `seat-before-hangup`) is no error.
    * - `media`: `media` (the adapter did not load, or a pane's media failed; `split` says which).
    */

@@ -7,7 +7,7 @@ import { styleMap } from 'lit/directives/style-map.js';
 import type { ConnectionStatus } from '../../core/control-client.js';
 import type { MediaAdapter } from '../../core/media-adapter.js';
 import { MAX_SPLITS } from '../../core/protocol.js';
-import { SeatStore, type SeatState } from '../../core/seat-store.js';
+import { SeatStore, type SeatState, type SplitWindowHandle } from '../../core/seat-store.js';
 import type { AgentMessage } from '../../core/protocol.js';
 import type { Simulator } from '../../core/simulator.js';
 import { CallStates } from '../base/call-states.js';
@@ -33,7 +33,7 @@ const SPLIT_PARTS = [
   'pane', 'header', 'index', 'badge', 'state-badge', 'focus-badge', 'talking', 'virtual-seat', 'timer', 'stage', 'video',
   'remote-video', 'self-view', 'consult-video', 'placeholder', 'media-status', 'attention', 'customer', 'customer-name',
   'actions', 'button', 'answer', 'reject', 'hangup', 'focus', 'consult', 'transfer', 'dial', 'done', 'cancel-consult',
-  'complete-transfer', 'retry', 'form', 'input', 'submit', 'cancel', 'transfer-kind', 'target',
+  'complete-transfer', 'retry', 'pop-out', 'pop-in', 'form', 'input', 'submit', 'cancel', 'transfer-kind', 'target',
 ].join(', ');
 
 const REASONS = [
@@ -344,6 +344,21 @@ export class MultiSeat extends SeatElement {
     this.seatStates.toggle('ringing', live && b.ringing);
     this.seatStates.toggle('attention', live && b.attention);
     this.revealCalling();
+  }
+
+  /**
+   * Moves split `index` into a window of its own (seed claim 5): its call and media go on there,
+   * and closing the window brings it back. Resolves with the window's handle (focus, raise,
+   * close), which `store.splitWindow(index)` also gives; rejects when the browser blocks it.
+   */
+  popOut(index: number): Promise<SplitWindowHandle> {
+    const split = this.renderRoot.querySelectorAll<SeatSplit>('seat-split')[index];
+    return split ? split.popOut() : Promise.reject(new Error(`no split ${index}`));
+  }
+
+  /** The handle of split `index`'s own window, while it has one. */
+  splitWindow(index: number): SplitWindowHandle | undefined {
+    return this.session.store?.splitWindow(index);
   }
 
   /**

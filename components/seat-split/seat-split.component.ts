@@ -1,11 +1,11 @@
 import { consume } from '@lit/context';
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
 import type { MediaAdapter } from '../../core/media-adapter.js';
 import type { CallView, SplitView, TransferTarget } from '../../core/protocol.js';
-import type { SeatState, SeatStore } from '../../core/seat-store.js';
+import type { SeatState, SeatStore, SplitWindowHandle } from '../../core/seat-store.js';
 import { SeatElement } from '../base/seat-element.js';
 import { CallStates } from '../base/call-states.js';
 import { mediaAdapterContext, seatStoreContext } from '../context/seat-context.js';
@@ -15,6 +15,7 @@ import { LocalizeController } from '../i18n/localize.js';
 import { RingTone, type RingSound } from '../ring/ring-tone.js';
 import styles from './seat-split.styles.js';
 import { SplitMedia, type MediaWant } from './split-media.js';
+import { cssTextOf, openSplitWindow } from './split-window.js';
 
 /** `auto`: a ring tone, or a soft beep while the agent talks in another split. */
 export type RingOption = 'auto' | RingSound;
@@ -26,9 +27,11 @@ interface Slice {
   attention: number[];
   pending: Record<string, true>;
   online: boolean;
+  /** This split is shown in a window of its own. */
+  windowed: boolean;
 }
 
-const empty: Slice = { split: null, focus: null, seatId: null, attention: [], pending: {}, online: false };
+const empty: Slice = { split: null, focus: null, seatId: null, attention: [], pending: {}, online: false, windowed: false };
 
 const stateKey = {
   idle: 'stateIdle',
@@ -151,6 +154,12 @@ export class SeatSplit extends SeatElement {
   @property({ type: Number, attribute: 'ring-volume' }) ringVolume = 0.3;
 
   /**
+   * This element is the split shown in its own window (made by `popOut()`), not the one in the
+   * seat: it shows the call while the seat's own shows where the call went. @internal
+   */
+  @property({ type: Boolean, attribute: 'in-window', reflect: true }) inWindow = false;
+
+  /**
    * Video quality: `focus` (default) gives full video both ways to the focused call only, and a
    * split not in focus receives the customer's low simulcast layer and sends a small, slow
    * video; `all` gives every call full video (needs a strong laptop and link at 4+ splits).
@@ -171,6 +180,7 @@ export class SeatSplit extends SeatElement {
       attention: s.attention,
       pending: s.pending,
       online: s.connection.state === 'online',
+      windowed: s.windows.includes(this.index),
     }),
     empty,
     (next, prev) => this.announce(next, prev),
@@ -201,6 +211,23 @@ export class SeatSplit extends SeatElement {
   /** What sound the ring makes now (`off` when not ringing). */
   get ringSound(): RingSound {
     return this.ringTone?.sound ?? 'off';
+  }
+
+  /**
+   * In another document (the split's own window) the suite's constructed stylesheets cannot be
+   * adopted — a constructed sheet belongs to the document that made it — so the same CSS goes in
+   * as <style> elements.
+   */
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    if (this.ownerDocument === document) return super.createRenderRoot();
+    const ctor = this.constructor as typeof LitElement;
+    const root = this.attachShadow(ctor.shadowRootOptions);
+    for (const s of ctor.elementStyles) {
+      const style = this.ownerDocument.createElement('style');
+      style.textContent = cssTextOf(s);
+      root.append(style);
+    }
+    return root;
   }
 
   override connectedCallback(): void {
@@ -262,6 +289,69 @@ export class SeatSplit extends SeatElement {
     if (!split?.call) return;
     this.emit('seat-talking', { detail: { split: this.index, call: split.call, virtualSeat: split.call.virtualSeat ?? split.channel, talking } });
     if (talking) this.announcement = this.localize.term('announceTalking', this.customerName(split.call), this.index + 1);
+  }
+
+  // ---- its own window (seed claim 5) --------------------------------------------------------
+
+  /**
+   * Moves this split into a window of its own: the call and its media go on there, and the seat
+   * shows where it went. Closing the window brings the split back. Resolves with the window's
+   * handle, also kept by the store (`store.splitWindow(index)`); rejects when the browser blocks
+   * the window.
+   */
+  async popOut(): Promise<SplitWindowHandle> {
+    const store = this.store;
+    if (!store) throw new Error('the split has no seat store yet');
+    const existing = store.splitWindow(this.index);
+    if (existing) {
+      existing.raise();
+      return existing;
+    }
+    const n = this.index + 1;
+    const win = await openSplitWindow({ name: `multi-seat-split-${this.store?.getState().seat?.seatId ?? 'seat'}-${this.index}`, title: this.localize.term('splitWindowTitle', n), lang: this.localize.lang() });
+    // Made here, so it is this page's <seat-split>: the window's own registry knows none.
+    const twin = document.createElement('seat-split') as SeatSplit;
+    Object.assign(twin, { index: this.index, store, mediaAdapter: this.mediaAdapter, quality: this.quality, preview: this.preview, ring: this.ring, ringVolume: this.ringVolume, inWindow: true });
+    twin.lang = this.lang;
+    const index = this.index;
+    const handle: SplitWindowHandle = {
+      index,
+      focus: () => {
+        if (store.getState().seat?.splits[index]?.state === 'connected') void store.focus(index).catch(() => {});
+        win.focus();
+      },
+      raise: () => win.focus(),
+      close: () => win.close(),
+    };
+    const closed = () => {
+      twin.remove();
+      store.removeSplitWindow(index, handle);
+    };
+    win.addEventListener('pagehide', closed, { once: true });
+    win.document.body.append(twin);
+    store.addSplitWindow(handle);
+    return handle;
+  }
+
+  /** The header's window control: pop out here; bring back (or show the window) when away. */
+  private renderWindowButton(n: number) {
+    const t = this.localize;
+    if (this.inWindow || this.away) {
+      return html`<button part="button pop-in" class="window-button" aria-label=${t.term('popIn', n)} title=${t.term('popIn', n)} @click=${() => this.popIn()}>⤓</button>`;
+    }
+    return html`<button
+      part="button pop-out"
+      class="window-button"
+      aria-label=${t.term('popOut', n)}
+      title=${t.term('popOut', n)}
+      @click=${() =>
+        this.popOut().catch((e: Error) => this.emit('seat-error', { detail: { source: 'command', code: 'window-blocked', message: e.message, split: this.index } }))}
+    >⧉</button>`;
+  }
+
+  /** Closes this split's window, if it has one: the split is back in the seat. */
+  popIn(): void {
+    this.store?.splitWindow(this.index)?.close();
   }
 
   // ---- commands (also used by <multi-seat>'s keyboard map) ----------------------------------
@@ -331,7 +421,13 @@ export class SeatSplit extends SeatElement {
     return split?.channel ?? seatId ?? 'agent';
   }
 
+  /** The seat's own split while its call is shown in the split's window: no media, no ring. */
+  private get away(): boolean {
+    return this.slice.value.windowed && !this.inWindow;
+  }
+
   private mediaWant(): MediaWant | null {
+    if (this.away) return null;
     const split = this.split;
     const media = split?.call?.media;
     if (!split || !media) return null;
@@ -353,13 +449,13 @@ export class SeatSplit extends SeatElement {
   private consultWant(): MediaWant | null {
     const split = this.split;
     const media = split?.state === 'consulting' ? split.call?.consult?.media : null;
-    return media ? { media, publish: true, focused: true, quality: 'high', display: this.display() } : null;
+    return media && !this.away ? { media, publish: true, focused: true, quality: 'high', display: this.display() } : null;
   }
 
   private applyRing(): void {
     const { split, focus } = this.slice.value;
     let sound: RingSound = 'off';
-    if (split?.state === 'ringing' && this.ring !== 'off') {
+    if (split?.state === 'ringing' && this.ring !== 'off' && !this.away) {
       const talking = focus !== null && focus !== split.index;
       sound = this.ring === 'auto' ? (talking ? 'beep' : 'tone') : this.ring;
     }
@@ -428,6 +524,7 @@ export class SeatSplit extends SeatElement {
           ${this.isFocused ? html`<span part="badge focus-badge" class="badge focus-badge">${t.term('focused')}</span>` : nothing}
           ${this.customerTalking ? html`<span part="badge talking" class="badge talking">${t.term('talking')}</span>` : nothing}
           ${call?.virtualSeat ? html`<span part="virtual-seat" class="virtual-seat">${call.virtualSeat}</span>` : nothing}
+          ${this.renderWindowButton(n)}
           ${call
             ? html`<span
                 part="timer"
@@ -439,6 +536,9 @@ export class SeatSplit extends SeatElement {
             : nothing}
         </div>
         <div part="stage" class="stage">
+          ${this.away
+            ? html`<div part="placeholder" class="placeholder" data-window>${t.term('inWindow', n)}</div>`
+            : nothing}
           ${ms?.remote
             ? html`<video
                 part="video remote-video"

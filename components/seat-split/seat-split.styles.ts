@@ -82,6 +82,19 @@ export default [
     .timer {
       margin-left: auto;
     }
+    .window-button {
+      min-height: 28px;
+      min-width: 28px;
+      padding: 0 6px;
+      line-height: 1;
+    }
+    .timer + .window-button,
+    .window-button:first-of-type:last-child {
+      margin-left: 0;
+    }
+    .header > .window-button {
+      order: 10;
+    }
     .stage {
       --_self-view-width: 28%;
       /* In a seat that fits its panes to its height the video takes what the pane leaves. */
