@@ -202,5 +202,5 @@ test('web-types.json and vscode.html-custom-data.json are generated from the man
   const vs = JSON.parse(readFileSync(`${root}vscode.html-custom-data.json`, 'utf8')) as { tags: { name: string; attributes: { name: string; values?: { name: string }[] }[] }[] };
   assert.deepEqual(vs.tags.map((t) => t.name), ['multi-seat', 'seat-caller', 'seat-split']);
   const layout = vs.tags[0]!.attributes.find((a) => a.name === 'layout');
-  assert.deepEqual(layout?.values?.map((v) => v.name), ['grid', 'row', 'stack']);
+  assert.deepEqual(layout?.values?.map((v) => v.name), ['grid', 'focus', 'row', 'stack']);
 });
