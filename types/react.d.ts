@@ -16,8 +16,8 @@ type Events<E> = { [K in SeatEventName as `on${K}`]?: (e: HTMLElementEventMap[K]
 
 type SeatProps<E, P extends keyof E, A = {}> = Omit<DetailedHTMLProps<HTMLAttributes<E>, E>, 'ref'> & Partial<Pick<E, P>> & A & Events<E>;
 
-export type MultiSeatProps = SeatProps<MultiSeat, 'server' | 'token' | 'layout' | 'keyboard' | 'preview' | 'ring' | 'ringVolume' | 'simulator' | 'mediaAdapter', { splits?: number | string; 'ring-volume'?: number | string }>;
-export type SeatSplitProps = SeatProps<SeatSplit, 'index' | 'preview' | 'ring' | 'ringVolume', { 'ring-volume'?: number | string }>;
+export type MultiSeatProps = SeatProps<MultiSeat, 'server' | 'token' | 'layout' | 'keyboard' | 'preview' | 'quality' | 'ring' | 'ringVolume' | 'simulator' | 'mediaAdapter', { splits?: number | string; 'ring-volume'?: number | string }>;
+export type SeatSplitProps = SeatProps<SeatSplit, 'index' | 'preview' | 'quality' | 'ring' | 'ringVolume', { 'ring-volume'?: number | string }>;
 export type SeatCallerProps = SeatProps<SeatCaller, 'server' | 'token' | 'queue' | 'name'>;
 
 declare module 'react' {

@@ -21,8 +21,8 @@ type Element<E, P extends keyof E, A = {}> = DefineComponent<Partial<Pick<E, P>>
 
 declare module 'vue' {
   interface GlobalComponents {
-    'multi-seat': Element<MultiSeat, 'server' | 'token' | 'layout' | 'keyboard' | 'preview' | 'ring' | 'ringVolume' | 'simulator' | 'mediaAdapter', { splits?: number | string; lang?: string; 'ring-volume'?: number | string }>;
-    'seat-split': Element<SeatSplit, 'index' | 'preview' | 'ring' | 'ringVolume', { 'ring-volume'?: number | string }>;
+    'multi-seat': Element<MultiSeat, 'server' | 'token' | 'layout' | 'keyboard' | 'preview' | 'quality' | 'ring' | 'ringVolume' | 'simulator' | 'mediaAdapter', { splits?: number | string; lang?: string; 'ring-volume'?: number | string }>;
+    'seat-split': Element<SeatSplit, 'index' | 'preview' | 'quality' | 'ring' | 'ringVolume', { 'ring-volume'?: number | string }>;
     'seat-caller': Element<SeatCaller, 'server' | 'token' | 'queue' | 'name', { lang?: string }>;
   }
 }
