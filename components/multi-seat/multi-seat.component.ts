@@ -33,7 +33,7 @@ const SPLIT_PARTS = [
   'pane', 'header', 'index', 'badge', 'state-badge', 'focus-badge', 'talking', 'virtual-seat', 'timer', 'stage', 'video',
   'remote-video', 'self-view', 'consult-video', 'placeholder', 'media-status', 'attention', 'customer', 'customer-name',
   'actions', 'button', 'answer', 'reject', 'hangup', 'focus', 'consult', 'transfer', 'dial', 'done', 'cancel-consult',
-  'complete-transfer', 'retry', 'pop-out', 'pop-in', 'form', 'input', 'submit', 'cancel', 'transfer-kind', 'target',
+  'complete-transfer', 'retry', 'pop-out', 'pop-in', 'returning', 'callback', 'disposition', 'disposition-select', 'form', 'input', 'submit', 'cancel', 'transfer-kind', 'target',
 ].join(', ');
 
 const REASONS = [

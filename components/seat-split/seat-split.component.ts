@@ -76,6 +76,9 @@ const stateKey = {
  * @csspart attention - The R18 badge: the customer asked for the agent.
  * @csspart customer - The customer's name and queue.
  * @csspart customer-name - The customer's name.
+ * @csspart returning - "Returning customer", on a call handed over from another agent (R23).
+ * @csspart callback - "Callback", on a callback the control center dials for a customer (R21).
+ * @csspart disposition - The wrap-up code picker (R22), when the call's queue has codes; `disposition-select` is its select.
  * @csspart actions - The row of buttons.
  * @csspart button - Every button (generic).
  * @csspart answer - Answer (ringing).
@@ -169,6 +172,8 @@ export class SeatSplit extends SeatElement {
   @state() private form: 'dial' | 'consult' | 'transfer' | null = null;
   @state() private transferKind: 'seat' | 'queue' = 'seat';
   @state() private announcement = '';
+  /** R22: the wrap-up code picked for the call in wrap-up, until it is sent. */
+  @state() private disposition = { callId: '', code: '' };
 
   private readonly localize = new LocalizeController(this);
   private readonly slice = new SelectController<SeatState, Slice>(
@@ -573,6 +578,10 @@ export class SeatSplit extends SeatElement {
         </div>
         <div part="customer" class="customer">
           ${call ? html`<span part="customer-name" class="customer-name">${shown}</span>` : nothing}
+          ${call?.returning && state !== 'idle'
+            ? html`<span part="badge returning" class="badge returning">${t.term('returning', call.returning.from)}</span>`
+            : nothing}
+          ${call?.callback && state === 'dialing' ? html`<span part="badge callback" class="badge callback">${t.term('callbackCall')}</span>` : nothing}
           ${call?.queue ? html`<span class="detail">${call.queue}</span>` : nothing}
           ${call?.from ? html`<span class="detail">${t.term('consultFrom', call.from.seat)}</span>` : nothing}
           ${call?.consult ? html`<span class="detail">${t.term('consultWith', call.consult.seat, call.consult.state === 'connected')}</span>` : nothing}
@@ -672,12 +681,26 @@ export class SeatSplit extends SeatElement {
           disabled: offline || call?.consult?.state !== 'connected' || busy('transfer'),
         })}
         ${hangup}`;
-      case 'wrapup':
-        return this.button('done', t.term('done'), () => this.run(() => this.store!.wrapupDone(this.index)), {
+      case 'wrapup': {
+        // R22: a queue with wrap-up codes keeps the split in wrap-up until one is picked.
+        const codes = call?.wrapupCodes ?? [];
+        const picked = call && this.disposition.callId === call.callId ? this.disposition.code : '';
+        const picker = codes.length
+          ? html`<label part="disposition" class="disposition"
+              >${t.term('disposition')}
+              <select part="input disposition-select" @change=${(e: Event) => (this.disposition = { callId: call!.callId, code: (e.target as HTMLSelectElement).value })}>
+                <option value="" ?selected=${!picked}>${t.term('pickDisposition')}</option>
+                ${codes.map((c) => html`<option value=${c} ?selected=${picked === c}>${c}</option>`)}
+              </select></label
+            >`
+          : nothing;
+        const code = codes.length ? picked || undefined : undefined;
+        return html`${picker}${this.button('done', t.term('done'), () => this.run(() => this.store!.wrapupDone(this.index, code)), {
           cls: 'primary',
           aria: call ? t.term('doneLabel', name, n) : undefined,
-          disabled: offline || busy('wrapup-done'),
-        });
+          disabled: offline || busy('wrapup-done') || (codes.length > 0 && !code),
+        })}`;
+      }
     }
   }
 

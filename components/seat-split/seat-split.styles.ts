@@ -188,6 +188,20 @@ export default [
       color: var(--_muted);
       font-size: 0.875em;
     }
+    .disposition {
+      display: inline-flex;
+      flex-direction: column;
+      font-size: 0.8em;
+      color: var(--_muted);
+      gap: 2px;
+    }
+    .disposition select {
+      border: 1px solid var(--_border);
+      border-radius: calc(var(--_radius) * 0.5);
+      min-height: 32px;
+      background: var(--_surface);
+      color: var(--_text);
+    }
     .actions {
       display: flex;
       flex-wrap: wrap;
