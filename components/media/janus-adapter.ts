@@ -102,6 +102,12 @@ const AUTH_RETRY_MS = 250;
 
 /** When a simulcast publisher makes fresh keyframes after its focus changed (ms after). */
 const KEYFRAMES_AT_MS = [0, 400, 1500, 3000];
+/**
+ * And every this long while publishing simulcast: a safety net for a layer switch the customer's
+ * page hears nothing of (the agent's `quality` attribute changed, a seat restored), which would
+ * otherwise wait for a keyframe that never comes (ms).
+ */
+const KEYFRAME_EVERY_MS = 10_000;
 
 /** The longest our own offer waits for the other side's video to come up first (ms). */
 const PUBLISH_DEFER_MS = 600;
@@ -743,6 +749,10 @@ export class JanusLeg implements MediaLeg<MediaStream> {
           this.published = true;
           this.timings.publishedAt = performance.now();
           if (this.quality !== 'high') this.applyQuality();
+          if (this.options.simulcast) {
+            const pc = (this.pub as unknown as { webrtcStuff?: { pc?: RTCPeerConnection } } | null)?.webrtcStuff?.pc;
+            const ticker = setInterval(() => (this.stale(gen) ? clearInterval(ticker) : void refreshKeyframes(pc).catch(() => {})), KEYFRAME_EVERY_MS);
+          }
           this.checkLive(gen);
           for (const w of [...this.publishWaiters]) w();
           this.publishWaiters.clear();

@@ -254,10 +254,14 @@ export class SeatCaller extends SeatElement {
     if (!call) return '';
     switch (call.state) {
       case 'queued':
+        // R21: a callback taken means no more waiting in line, only for the agent's call.
+        if (call.callback === 'requested') return t.term('callbackRequested');
         return call.position ? t.term('position', call.position) : t.term('queued');
       case 'ringing':
         return call.kind === 'outbound' ? t.term('outbound') : t.term('ringingIn');
       case 'connected':
+        // R23: another agent took over the call; say who, once.
+        if (call.handover && call.focused) return t.term('handover', call.handover.to);
         return call.focused ? '' : t.term('held');
       case 'held':
         return t.term('held');
@@ -322,6 +326,9 @@ export class SeatCaller extends SeatElement {
       <div part="actions" class="actions">
         ${!active
           ? b('call', call ? t.term('callAgain') : t.term('call'), () => this.placeCall(), 'primary', !this.queue, this.queue ? t.term(call ? 'callAgainLabel' : 'callLabel', this.queue) : undefined)
+          : nothing}
+        ${call?.state === 'queued' && call.callback === 'offered'
+          ? b('callback', t.term('callMeBack'), () => this.run(() => this.session.store!.callback()), 'primary', false, t.term('callMeBackLabel'))
           : nothing}
         ${call?.state === 'ringing' && call.kind === 'outbound'
           ? html`${b('accept', t.term('accept'), () => this.run(() => this.session.store!.accept()), 'success')}
